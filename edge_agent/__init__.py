@@ -1,0 +1,1 @@
+"""Edge agent: health, on-device sentiment scoring, uplink to the provincial monitor."""

@@ -1,0 +1,1 @@
+"""Pure edge-agent logic: no I/O."""

@@ -1,0 +1,1 @@
+"""Citizen kiosk, waiting-room and counter displays (Kivy)."""

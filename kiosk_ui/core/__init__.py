@@ -1,0 +1,1 @@
+"""Pure kiosk and display logic shared by the Kivy apps: no I/O, no Kivy."""

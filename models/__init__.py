@@ -1,0 +1,1 @@
+"""Training pipelines, model cards and the shipped ONNX models."""

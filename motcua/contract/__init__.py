@@ -1,0 +1,43 @@
+"""The wire contract every motcua component imports: MQTT topics and versioned payloads."""
+
+from motcua.contract.mqtt import (
+    CallEvent,
+    CounterState,
+    DeviceStatus,
+    EventEnvelope,
+    QueueSummary,
+    RecentCall,
+    ServiceWaiting,
+    ServingTicket,
+    Topic,
+    decode_payload,
+    encode_payload,
+    topic_call,
+    topic_counter_state,
+    topic_counter_states,
+    topic_device_config,
+    topic_device_status,
+    topic_events,
+    topic_queue_summary,
+)
+
+__all__ = [
+    "CallEvent",
+    "CounterState",
+    "DeviceStatus",
+    "EventEnvelope",
+    "QueueSummary",
+    "RecentCall",
+    "ServiceWaiting",
+    "ServingTicket",
+    "Topic",
+    "decode_payload",
+    "encode_payload",
+    "topic_call",
+    "topic_counter_state",
+    "topic_counter_states",
+    "topic_device_config",
+    "topic_device_status",
+    "topic_events",
+    "topic_queue_summary",
+]

@@ -1,0 +1,1 @@
+"""Queue server: FastAPI app, SQLite store, MQTT publisher, staff console."""

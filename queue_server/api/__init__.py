@@ -1,0 +1,1 @@
+"""HTTP API of the queue server, under /api/v1."""

@@ -1,0 +1,79 @@
+"""Shared dependencies: the service, the caller's principal and role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from queue_server.api.errors import ApiError
+from queue_server.auth import Principal, authenticate
+from queue_server.service import QueueService
+
+_bearer = HTTPBearer(auto_error=False, description="A device or staff token from `motcua admin create-token`.")
+
+
+def get_service(request: Request) -> QueueService:
+    """The queue service of this app."""
+    service: QueueService = request.app.state.service
+    return service
+
+
+ServiceDep = Annotated[QueueService, Depends(get_service)]
+
+
+def get_principal(
+    service: ServiceDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """The caller, from the bearer token; 401 when missing or unknown."""
+    if credentials is None or not credentials.credentials:
+        raise ApiError(401, "missing_token", "Cần mã truy cập (Bearer token).", "A bearer token is required.")
+    principal = authenticate(service.db, credentials.credentials)
+    if principal is None:
+        raise ApiError(
+            401, "invalid_token", "Mã truy cập không hợp lệ hoặc đã bị thu hồi.", "The token is invalid or revoked."
+        )
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+    """A dependency that admits only the given roles (admins always)."""
+
+    def check(principal: PrincipalDep) -> Principal:
+        if principal.role != "admin" and principal.role not in roles:
+            raise ApiError(
+                403,
+                "forbidden_role",
+                "Thiết bị này không được phép thực hiện thao tác này.",
+                f"A {principal.role} token may not do this.",
+            )
+        return principal
+
+    return check
+
+
+def check_counter(principal: Principal, counter_id: str) -> None:
+    """A counter token acts only on its own counter."""
+    if principal.role == "admin":
+        return
+    if principal.role != "counter":
+        raise ApiError(
+            403,
+            "forbidden_role",
+            "Chỉ quầy hoặc quản trị được thao tác tại quầy.",
+            "Only a counter or an admin token may act on a counter.",
+        )
+    if principal.counter_id != counter_id:
+        raise ApiError(
+            403, "forbidden_counter", "Mã truy cập này thuộc quầy khác.", "This token belongs to another counter."
+        )
+
+
+KioskDep = Annotated[Principal, Depends(require_roles("kiosk"))]
+ReaderDep = Annotated[Principal, Depends(require_roles("kiosk", "counter", "display"))]
+AdminDep = Annotated[Principal, Depends(require_roles())]

@@ -1,0 +1,99 @@
+"""Every error is JSON ``{code, message_vi, message_en}``; bad input is a 4xx, never a 500."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from queue_server.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    code: str
+    message_vi: str
+    message_en: str
+    details: list[dict[str, Any]] | None = None
+
+
+class ApiError(Exception):
+    """An HTTP error raised by the API layer itself (auth, headers)."""
+
+    def __init__(self, status: int, code: str, message_vi: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.status = status
+        self.code = code
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+
+def error_response(
+    status: int, code: str, message_vi: str, message_en: str, details: list[dict[str, Any]] | None = None
+) -> JSONResponse:
+    """A JSON error response."""
+    body: dict[str, Any] = {"code": code, "message_vi": message_vi, "message_en": message_en}
+    if details:
+        body["details"] = details
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+_HTTP_MESSAGES = {
+    404: ("not_found", "Không tìm thấy địa chỉ này.", "Not found."),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ.", "Method not allowed."),
+    406: ("not_acceptable", "Định dạng không được hỗ trợ.", "Not acceptable."),
+    415: ("unsupported_media_type", "Nội dung phải là JSON.", "The body must be JSON."),
+}
+
+
+def _clean(errors: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        for e in errors[:10]
+    ]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every failure into the JSON error body."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message_vi, exc.message_en)
+
+    @app.exception_handler(ApiError)
+    async def _api(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message_vi, exc.message_en)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = _clean(list(exc.errors()))
+        where = ".".join(details[0]["loc"]) if details else "request"
+        what = details[0]["msg"] if details else ""
+        return error_response(
+            422,
+            "invalid_request",
+            f"Dữ liệu gửi lên không hợp lệ ở '{where}': {what}",
+            f"Invalid request at '{where}': {what}",
+            details,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, vi, en = _HTTP_MESSAGES.get(
+            exc.status_code, ("http_error", f"Lỗi yêu cầu ({exc.status_code}).", f"Request error ({exc.status_code}).")
+        )
+        return error_response(exc.status_code, code, vi, en)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error", "Lỗi hệ thống, xin thử lại.", "Internal error, please try again.")

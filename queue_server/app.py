@@ -1,0 +1,123 @@
+"""Build the FastAPI application of one site: API, staff console pages, live updates, MQTT publisher."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+
+from queue_server.api import counters, site, tickets
+from queue_server.api.errors import ApiError, install_error_handlers
+from queue_server.auth import authenticate
+from queue_server.live import LiveHub
+from queue_server.service import QueueService
+from queue_server.settings import ServerSettings
+from queue_server.store.db import open_database
+
+logger = logging.getLogger(__name__)
+
+WEB_DIR = resources.files("queue_server") / "web"
+
+
+def create_app(settings: ServerSettings, *, service: QueueService | None = None, with_mqtt: bool = True) -> FastAPI:
+    """The app; ``service`` may be injected by tests, else it is built from ``settings``."""
+    if service is None:
+        db = open_database(settings.data_dir)
+        service = QueueService(db, settings.site_id, settings.queue_config())
+    hub = LiveHub()
+    service.listeners.append(hub.notify)
+    publisher = None
+    if with_mqtt and settings.broker_url:
+        from motcua.mqttclient import MqttConnection
+        from queue_server.publisher import EventPublisher
+
+        connection = MqttConnection(settings.broker_url, client_id=f"motcua-server-{settings.site_id}")
+        publisher = EventPublisher(service, connection, recent_calls=settings.recent_calls)
+        connection.add_connection_listener(publisher.on_connection)
+        service.listeners.append(publisher.notify)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        hub.bind(asyncio.get_running_loop())
+        if publisher is not None:
+            publisher.connection.start()
+            publisher.start()
+        try:
+            yield
+        finally:
+            if publisher is not None:
+                publisher.stop()
+                publisher.connection.stop()
+
+    app = FastAPI(
+        title="motcua queue server",
+        version="0.1.0",
+        description="Queue, tickets and counters of a one-stop public administrative service centre.",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.state.settings = settings
+    app.state.hub = hub
+    app.state.publisher = publisher
+    install_error_handlers(app)
+    app.include_router(tickets.router)
+    app.include_router(counters.router)
+    app.include_router(site.router)
+    _mount_catalogue(app, service, settings)
+    _mount_console(app, service, hub, settings)
+    return app
+
+
+def _mount_catalogue(app: FastAPI, service: QueueService, settings: ServerSettings) -> None:
+    from queue_server.api import catalogue, dossiers
+    from queue_server.dossiers import DossierDesk
+
+    app.state.dossiers = DossierDesk(service, catalogue.catalogue(), settings.dossier_retention_days)
+    app.include_router(catalogue.router)
+    app.include_router(dossiers.router)
+
+
+def _mount_console(app: FastAPI, service: QueueService, hub: LiveHub, settings: ServerSettings) -> None:
+    static = WEB_DIR / "static"
+    if static.is_dir():
+        app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/console/")
+
+    def page(name: str) -> FileResponse:
+        return FileResponse(str(WEB_DIR / name), media_type="text/html; charset=utf-8")
+
+    @app.get("/console/", include_in_schema=False)
+    def console_home() -> FileResponse:
+        return page("index.html")
+
+    @app.get("/console/counter", include_in_schema=False)
+    def console_counter() -> FileResponse:
+        return page("counter.html")
+
+    @app.get("/console/admin", include_in_schema=False)
+    def console_admin() -> FileResponse:
+        return page("admin.html")
+
+    @app.get("/t/{ticket_id}", include_in_schema=False)
+    def track(ticket_id: str) -> FileResponse:
+        return page("track.html")
+
+    @app.get("/api/v1/stream", include_in_schema=False)
+    async def stream(request: Request, token: Annotated[str, Query(max_length=200)] = "") -> Any:
+        if not token or authenticate(service.db, token) is None:
+            raise ApiError(401, "invalid_token", "Mã truy cập không hợp lệ.", "Invalid token.")
+        return StreamingResponse(
+            hub.stream(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )

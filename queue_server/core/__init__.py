@@ -1,0 +1,1 @@
+"""Pure queue domain: no I/O, the clock passed in."""

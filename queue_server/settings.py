@@ -1,0 +1,74 @@
+"""Settings of the queue server, from MOTCUA_* environment variables and command-line flags."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from queue_server.core.model import QueueConfig
+
+
+class ServerSettings(BaseSettings):
+    """Everything the queue server reads at start-up."""
+
+    model_config = SettingsConfigDict(env_prefix="MOTCUA_", extra="ignore")
+
+    environment: str = Field(
+        "development",
+        description="development or production; production refuses "
+        "insecure defaults such as binding to all interfaces without TLS.",
+    )
+    data_dir: Path = Field(Path("data"), description="Directory of the SQLite database and broker data.")
+    host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port of the HTTP server.")
+    broker_url: str | None = Field(None, description="MQTT broker, e.g. mqtt://127.0.0.1:1883; none disables MQTT.")
+    site_id: str = Field(
+        "demo-site",
+        pattern=r"^[A-Za-z0-9_.-]{1,64}$",
+        description="Site id: the MQTT topic root motcua/{site}/ and the key of the site at the provincial monitor.",
+    )
+    site_name_vi: str = Field("Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh", description="Centre name (vi).")
+    site_name_en: str = Field(
+        "Bac Ninh Provincial Public Administrative Service Centre", description="Centre name (en)."
+    )
+    public_url: str | None = Field(None, description="Base URL citizens' phones use to follow a ticket.")
+    max_priority_in_row: int = Field(2, ge=1, description="Most priority calls in a row while a normal ticket waits.")
+    max_wait_min: float = Field(30.0, gt=0, description="After this wait any ticket is called first (no starvation).")
+    max_recalls: int = Field(2, ge=0, description="Recalls before a called ticket becomes a no-show.")
+    reinstate_window_min: float = Field(15.0, ge=0, description="A no-show may be reinstated within this window.")
+    appointment_early_min: float = Field(
+        10.0, ge=0, description="An appointment is served from this long before its start."
+    )
+    reset_hour: int = Field(0, ge=0, le=23, description="Local hour at which ticket numbers restart each day.")
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone of the service day.")
+    dossier_retention_days: int = Field(
+        30, ge=1, le=3650, description="Days a dossier's personal form data is kept on the server before it is purged."
+    )
+    recent_calls: int = Field(8, ge=1, le=50, description="Calls kept in the retained queue summary.")
+
+    @model_validator(mode="after")
+    def _refuse_insecure_production(self) -> ServerSettings:
+        if self.environment == "production" and self.host in ("0.0.0.0", "::") and not self.public_url:
+            raise ValueError("production on all interfaces needs MOTCUA_PUBLIC_URL (behind TLS)")
+        return self
+
+    def queue_config(self) -> QueueConfig:
+        """The pure core's view of the settings."""
+        return QueueConfig(
+            max_priority_in_row=self.max_priority_in_row,
+            max_wait_min=self.max_wait_min,
+            max_recalls=self.max_recalls,
+            reinstate_window_min=self.reinstate_window_min,
+            appointment_early_min=self.appointment_early_min,
+            reset_hour=self.reset_hour,
+            timezone=self.timezone,
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> ServerSettings:
+    """Settings read once from the environment (tests build their own instances)."""
+    return ServerSettings()
