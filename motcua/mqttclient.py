@@ -68,6 +68,7 @@ class MqttConnection:
         on_connection: ConnectionHandler | None = None,
         keepalive: int = 15,
         clean_session: bool = True,
+        reconnect_delay: tuple[int, int] = (1, 5),
     ) -> None:
         self.broker = parse_broker_url(broker) if isinstance(broker, str) else broker
         self.client_id = client_id or f"motcua-{uuid.uuid4().hex[:12]}"
@@ -86,7 +87,7 @@ class MqttConnection:
         )
         self.client.max_inflight_messages_set(100)
         self.client.max_queued_messages_set(0)
-        self.client.reconnect_delay_set(min_delay=1, max_delay=5)
+        self.client.reconnect_delay_set(min_delay=reconnect_delay[0], max_delay=reconnect_delay[1])
         if self.broker.username:
             self.client.username_pw_set(self.broker.username, self.broker.password)
         if self.broker.tls:

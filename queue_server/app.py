@@ -61,7 +61,10 @@ def create_app(settings: ServerSettings, *, service: QueueService | None = None,
         version="0.1.0",
         description="Queue, tickets and counters of a one-stop public administrative service centre.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    _mount_docs(app)
     app.state.service = service
     app.state.settings = settings
     app.state.hub = hub
@@ -73,6 +76,32 @@ def create_app(settings: ServerSettings, *, service: QueueService | None = None,
     _mount_catalogue(app, service, settings)
     _mount_console(app, service, hub, settings)
     return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI served from the installed swagger-ui-bundle: a centre's LAN may have no internet."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    try:
+        import swagger_ui_bundle
+
+        app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+        js, css = "/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"
+    except ImportError:  # pragma: no cover - the server extra installs it
+        js, css = None, None
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        if js is None or css is None:
+            return get_swagger_ui_html(openapi_url="/openapi.json", title="motcua API")
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="motcua API",
+            swagger_js_url=js,
+            swagger_css_url=css,
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
 
 def _mount_catalogue(app: FastAPI, service: QueueService, settings: ServerSettings) -> None:

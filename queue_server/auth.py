@@ -67,6 +67,16 @@ def revoke_tokens(db: Database, *, label: str) -> int:
         return cursor.rowcount
 
 
+def revoke_token(db: Database, token_id: str) -> bool:
+    """Revoke one token by id; False when there is no such active token."""
+    with db.transaction() as conn:
+        cursor = conn.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            (datetime.now(UTC).isoformat(), token_id),
+        )
+        return cursor.rowcount == 1
+
+
 def list_tokens(db: Database) -> list[dict[str, object]]:
     """Tokens without their secrets."""
     return [

@@ -216,6 +216,8 @@ class QueueService:
             "counter_id": ticket.counter_id,
             "counter_name_vi": counter.name_vi if counter else None,
             "counter_name_en": counter.name_en if counter else None,
+            "counter_area_vi": counter.area_vi if counter else None,
+            "counter_area_en": counter.area_en if counter else None,
             "counters_vi": sorted({c.area_vi or c.name_vi for c in counters}),
             "counters_en": sorted({c.area_en or c.name_en for c in counters}),
             "called_at": ticket.called_at.isoformat() if ticket.called_at else None,
@@ -421,8 +423,9 @@ class QueueService:
     def kpis(self, day: str | None = None) -> dict[str, Any]:
         """KPIs of one service day, computed from the event log."""
         with self.db.transaction() as conn:
-            the_day = day or self.today()
-            report = compute_kpis(repo.load_events_of_day(conn, the_day))
+            now = self.clock()
+            the_day = day or self.today(now)
+            report = compute_kpis(repo.load_events_of_day(conn, the_day), now if the_day == self.today(now) else None)
         report["day"] = the_day
         report["site"] = self.site_id
         return report

@@ -98,8 +98,7 @@ def parse_cccd_qr(text: str, *, today: date | None = None) -> CitizenIdentity:
     fields = [_clean(part) for part in normalised.split("|")]
     if len(fields) < CCCD_FIELD_COUNT:
         raise _err(
-            f"Mã QR phải có ít nhất {CCCD_FIELD_COUNT} trường cách nhau bởi '|', "
-            f"nhưng chỉ có {len(fields)}",
+            f"Mã QR phải có ít nhất {CCCD_FIELD_COUNT} trường cách nhau bởi '|', nhưng chỉ có {len(fields)}",
             f"The QR code must have at least {CCCD_FIELD_COUNT} '|'-separated fields, found {len(fields)}",
         )
     id_number, old_id, full_name, dob_raw, sex_raw, address, issue_raw = fields[:CCCD_FIELD_COUNT]

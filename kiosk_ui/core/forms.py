@@ -43,7 +43,13 @@ __all__ = [
 FieldType = Literal["text", "date", "choice", "phone", "id_number", "email", "number"]
 FIELD_TYPES: tuple[str, ...] = ("text", "date", "choice", "phone", "id_number", "email", "number")
 PREFILL_KEYS: tuple[str, ...] = (
-    "id_number", "old_id_number", "full_name", "date_of_birth", "sex", "address", "issue_date",
+    "id_number",
+    "old_id_number",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "address",
+    "issue_date",
 )
 MIN_YEAR = 1900
 DEFAULT_MAX_LENGTH = 500
@@ -145,9 +151,7 @@ def parse_field(raw: Mapping[str, object]) -> FieldDef:
     if prefill is not None and prefill not in PREFILL_KEYS:
         raise ValueError(f"Khoá điền sẵn không hợp lệ / Unknown prefill key {prefill!r} ({name!r})")
     max_length = raw.get("max_length")
-    if max_length is not None and (
-        not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 1
-    ):
+    if max_length is not None and (not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 1):
         raise ValueError(f"'max_length' phải là số dương / 'max_length' must be positive ({name!r})")
     not_future = raw.get("not_future")
     if not_future is None:
@@ -284,20 +288,14 @@ def _validate_choice(text: str, fdef: FieldDef, partial: bool) -> FieldResult:
         return _incomplete()
     options_vi = ", ".join(c.label_vi for c in fdef.choices)
     options_en = ", ".join(c.label_en for c in fdef.choices)
-    return _fail(
-        f"{fdef.label_vi}: hãy chọn một trong: {options_vi}", f"{fdef.label_en}: choose one of: {options_en}"
-    )
+    return _fail(f"{fdef.label_vi}: hãy chọn một trong: {options_vi}", f"{fdef.label_en}: choose one of: {options_en}")
 
 
-def validate_field(
-    fdef: FieldDef, raw_value: str | None, *, today: date, partial: bool = False
-) -> FieldResult:
+def validate_field(fdef: FieldDef, raw_value: str | None, *, today: date, partial: bool = False) -> FieldResult:
     """Validate and normalise one value; in partial mode accept incomplete-but-valid-so-far input."""
     text = _nfc(raw_value or "")
     if any(unicodedata.category(ch) == "Cc" for ch in text):
-        return _fail(
-            f"{fdef.label_vi}: có ký tự không hợp lệ", f"{fdef.label_en}: contains invalid characters"
-        )
+        return _fail(f"{fdef.label_vi}: có ký tự không hợp lệ", f"{fdef.label_en}: contains invalid characters")
     if not text:
         if fdef.required and not partial:
             return _fail(f"Vui lòng nhập {fdef.label_vi}", f"Please fill in {fdef.label_en}")

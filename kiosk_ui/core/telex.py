@@ -149,9 +149,7 @@ class KeyboardModel:
         if not self._committed:
             return
         self._committed = self._committed[:-1]
-        while self._history and self._history[-1].start + len(self._history[-1].rendered) > len(
-            self._committed
-        ):
+        while self._history and self._history[-1].start + len(self._history[-1].rendered) > len(self._committed):
             self._history.pop()
         if self._history:
             last = self._history[-1]

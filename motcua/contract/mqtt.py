@@ -115,7 +115,7 @@ class CallEvent(_Payload):
     counter_name_en: str
     priority: str | None = None
     recall_count: int = 0
-    called_at: datetime
+    called_at: datetime = Field(description="Time of this call or recall (a recall carries the recall's time).")
 
 
 class ServingTicket(_Payload):
@@ -173,7 +173,7 @@ class QueueSummary(_Payload):
     seq: int
     updated_at: datetime
     services: list[ServiceWaiting]
-    recent_calls: list[RecentCall] = Field(default_factory=list)
+    recent_calls: list[RecentCall] = Field(default_factory=list, description="The last calls, newest first.")
 
 
 class EventEnvelope(_Payload):

@@ -38,6 +38,8 @@ class TicketPublic(BaseModel):
     counter_id: str | None = None
     counter_name_vi: str | None = None
     counter_name_en: str | None = None
+    counter_area_vi: str | None = None
+    counter_area_en: str | None = None
     counters_vi: list[str] = []
     counters_en: list[str] = []
     called_at: datetime | None = None
@@ -66,6 +68,7 @@ class ServicePublic(BaseModel):
     letter: str
     name_vi: str
     name_en: str
+    default_service_min: float
     active: bool
 
 

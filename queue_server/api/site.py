@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 from queue_server.api.deps import AdminDep, ReaderDep, ServiceDep
 from queue_server.api.errors import ApiError, ErrorBody
 from queue_server.api.schemas import PriorityPublic, ServicePublic, ServiceQueue, ServiceUpdate, TokenCreate
-from queue_server.auth import create_token, list_tokens
+from queue_server.auth import create_token, list_tokens, revoke_token
 from queue_server.core.model import Service
 from queue_server.store import repo
 
@@ -23,7 +23,14 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def list_services(service: ServiceDep) -> list[dict[str, Any]]:
     """Services (queues) with their letter prefixes (public)."""
     return [
-        {"code": s.code, "letter": s.letter, "name_vi": s.name_vi, "name_en": s.name_en, "active": s.active}
+        {
+            "code": s.code,
+            "letter": s.letter,
+            "name_vi": s.name_vi,
+            "name_en": s.name_en,
+            "default_service_min": s.default_service_min,
+            "active": s.active,
+        }
         for s in service.services()
     ]
 
@@ -57,6 +64,7 @@ def put_service(
         "letter": body.letter,
         "name_vi": body.name_vi,
         "name_en": body.name_en,
+        "default_service_min": body.default_service_min,
         "active": body.active,
     }
 
@@ -101,6 +109,18 @@ def post_token(body: TokenCreate, service: ServiceDep, principal: AdminDep) -> d
             422, "invalid_token_request", f"Không tạo được mã: {exc}", f"Cannot create token: {exc}"
         ) from None
     return {"token": token, "role": body.role, "counter_id": body.counter_id, "label": body.label}
+
+
+@router.post("/admin/tokens/{token_id}/revoke", responses=ERRORS)
+def post_revoke(
+    token_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9]+$")],
+    service: ServiceDep,
+    principal: AdminDep,
+) -> dict[str, Any]:
+    """Revoke a token at once (a stolen kiosk, a departed clerk)."""
+    if not revoke_token(service.db, token_id):
+        raise ApiError(404, "unknown_token", "Không có mã truy cập này.", "No such token.")
+    return {"id": token_id, "revoked": True}
 
 
 @router.get("/healthz", tags=["health"])

@@ -17,7 +17,7 @@ from queue_server.core.policy import choose_next
 
 MIN_SERVICE_MIN = 0.5
 MAX_SERVICE_MIN = 120.0
-MAX_REPLAY = 400
+MAX_REPLAY = 80  # beyond this many waiting tickets the replay (quadratic) gives way to a class-aware sum
 
 
 def update_ewma(previous: float | None, observed_min: float, alpha: float) -> float:
@@ -115,9 +115,27 @@ def _rough_estimate(
     now: datetime,
     config: QueueConfig,
 ) -> WaitEstimate:
-    """For very long queues: work ahead in the target's services divided by the counters serving them."""
+    """For very long queues: the work ahead of the target in its counters' services, over those counters.
+
+    Ahead of a normal ticket: earlier normal tickets and every priority ticket (they go first). Ahead of a
+    priority ticket: earlier priority tickets, and one normal ticket per ``max_priority_in_row`` of them
+    (the interleave). Reinstated tickets and open appointments are always ahead.
+    """
     codes = {code for c in serving for code in c.services}
-    ahead = [t for t in queue if t.service in codes and t.issued_at <= target.issued_at and t.id != target.id]
+    others = [t for t in queue if t.service in codes and t.id != target.id]
+    always = [t for t in others if t.head_of_queue or t.appointment_start is not None]
+    rest = [t for t in others if not (t.head_of_queue or t.appointment_start is not None)]
+    earlier_priority = [t for t in rest if t.priority is not None and t.issued_at <= target.issued_at]
+    if target.priority is None:
+        ahead = (
+            always
+            + [t for t in rest if t.priority is not None]
+            + [t for t in rest if t.priority is None and t.issued_at <= target.issued_at]
+        )
+    else:
+        normal = sorted((t for t in rest if t.priority is None), key=lambda t: t.issued_at)
+        interleaved = normal[: len(earlier_priority) // max(config.max_priority_in_row, 1)]
+        ahead = always + earlier_priority + interleaved
     work = sum(_service_minutes(t.service, service_times, services) for t in ahead)
     open_count = sum(1 for c in serving if c.status != CounterStatus.CLOSED)
     minutes = work / max(open_count or len(serving), 1)

@@ -92,7 +92,14 @@ class Database:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
+        self._committed_cond = threading.Condition(self.lock)
         self._depth = 0
+        self._writers_waiting = 0
+        self._counter_lock = threading.Lock()
+        self._batch = 0
+        self._batch_open = False
+        self._committed_batch = 0
+        self._batch_errors: dict[int, BaseException] = {}
 
     @property
     def schema_version(self) -> int:
@@ -118,8 +125,19 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (BEGIN IMMEDIATE); nested use joins the outer one."""
-        with self.lock:
+        """A write transaction, durable when the block exits; nested use joins the outer one.
+
+        Group commit: each transaction runs as a SAVEPOINT inside a shared BEGIN IMMEDIATE … COMMIT. The
+        last writer of a burst commits for all (one fsync instead of one each); the others wait for that
+        COMMIT before they return, so nothing is acknowledged before it is on disk. A failing block rolls
+        back only its own savepoint; a failing COMMIT is raised in every member of the batch.
+        """
+        with self._counter_lock:
+            self._writers_waiting += 1
+        self.lock.acquire()
+        with self._counter_lock:
+            self._writers_waiting -= 1
+        try:
             if self._depth:
                 self._depth += 1
                 try:
@@ -127,16 +145,60 @@ class Database:
                 finally:
                     self._depth -= 1
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            if not self._batch_open:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self._batch_open = True
+                self._batch += 1
+            batch = self._batch
+            self.conn.execute("SAVEPOINT motcua_tx")
             self._depth = 1
+            failure: BaseException | None = None
             try:
                 yield self.conn
-            except BaseException:
+            except BaseException as exc:
+                failure = exc
+                self.conn.execute("ROLLBACK TO motcua_tx")
+            finally:
                 self._depth = 0
-                self.conn.execute("ROLLBACK")
-                raise
-            self._depth = 0
+                self.conn.execute("RELEASE motcua_tx")
+            self._finish_batch(batch)
+            if failure is not None:
+                raise failure
+            error = self._batch_errors.get(batch)
+            if error is not None:
+                raise error
+        finally:
+            self.lock.release()
+
+    def _finish_batch(self, batch: int) -> None:
+        """Commit now if no other writer is about to join; else wait until a later member commits."""
+        with self._counter_lock:
+            others = self._writers_waiting
+        if others == 0 and self._batch_open:
+            self._commit()
+            return
+        while self._committed_batch < batch:
+            if not self._committed_cond.wait(timeout=0.05):
+                with self._counter_lock:
+                    others = self._writers_waiting
+                if others == 0 and self._batch_open and self._committed_batch < batch:
+                    self._commit()  # the writers we waited for went elsewhere: commit ourselves
+
+    def _commit(self) -> None:
+        batch = self._batch
+        try:
             self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._batch_errors[batch] = exc
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            logger.error("commit of batch %d failed: %s", batch, exc)
+        finally:
+            self._batch_open = False
+            self._committed_batch = batch
+            for old in [b for b in self._batch_errors if b < batch - 100]:
+                del self._batch_errors[old]
+            self._committed_cond.notify_all()
 
     def query(self, sql: str, params: tuple[object, ...] | dict[str, object] = ()) -> list[sqlite3.Row]:
         """Run a read query and return rows addressable by column name."""

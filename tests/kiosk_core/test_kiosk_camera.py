@@ -44,15 +44,15 @@ def card_photo(text: str, seed: int = 7) -> np.ndarray[Any, Any]:
     card = np.full((340, 540, 3), (225, 235, 240), dtype=np.uint8)
     cv2.putText(card, "CAN CUOC CONG DAN", (20, 50), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (40, 40, 160), 2)
     for row in range(5):
-        cv2.putText(card, "Ho va ten / Full name ...", (20, 110 + 40 * row), cv2.FONT_HERSHEY_SIMPLEX, 0.6,
-                    (30, 30, 30), 1)
+        cv2.putText(
+            card, "Ho va ten / Full name ...", (20, 110 + 40 * row), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (30, 30, 30), 1
+        )
     qr = cv2.resize(qr_image(text, box=3, border=2), (150, 150), interpolation=cv2.INTER_AREA)
     card[20:170, 370:520] = qr
     src = np.float32([[0, 0], [540, 0], [540, 340], [0, 340]])
     dst = np.float32([[300, 180], [880, 220], [860, 600], [280, 560]])
     warped = cv2.warpPerspective(card, cv2.getPerspectiveTransform(src, dst), (1280, 800))
-    mask = cv2.warpPerspective(np.full((340, 540), 255, np.uint8), cv2.getPerspectiveTransform(src, dst),
-                               (1280, 800))
+    mask = cv2.warpPerspective(np.full((340, 540), 255, np.uint8), cv2.getPerspectiveTransform(src, dst), (1280, 800))
     desk[mask > 0] = warped[mask > 0]
     return desk
 

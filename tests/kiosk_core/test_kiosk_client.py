@@ -17,18 +17,32 @@ from kiosk_ui.client import (
 )
 
 TICKET = {
-    "id": "t-42", "number": "B012", "service": "birth", "priority": None, "status": "waiting",
-    "issued_at": "2025-03-18T09:05:00+07:00", "position": 7, "estimated_wait_min": 25,
-    "service_name_vi": "Đăng ký khai sinh", "service_name_en": "Birth registration",
+    "id": "t-42",
+    "number": "B012",
+    "service": "birth",
+    "priority": None,
+    "status": "waiting",
+    "issued_at": "2025-03-18T09:05:00+07:00",
+    "position": 7,
+    "estimated_wait_min": 25,
+    "service_name_vi": "Đăng ký khai sinh",
+    "service_name_en": "Birth registration",
     "track_url": "https://site.example/t/42",
 }
 
 
-def client(handler: Callable[[httpx.Request], httpx.Response], sleeps: list[float] | None = None,
-           retries: int = 3) -> QueueClient:
+def client(
+    handler: Callable[[httpx.Request], httpx.Response], sleeps: list[float] | None = None, retries: int = 3
+) -> QueueClient:
     record = sleeps if sleeps is not None else []
-    return QueueClient("http://server.test/", "secret-token", 2.0, retries=retries,
-                       transport=httpx.MockTransport(handler), sleep=record.append)
+    return QueueClient(
+        "http://server.test/",
+        "secret-token",
+        2.0,
+        retries=retries,
+        transport=httpx.MockTransport(handler),
+        sleep=record.append,
+    )
 
 
 def test_issue_ticket_posts_body_and_headers() -> None:
@@ -119,8 +133,14 @@ def test_4xx_is_not_retried_and_carries_the_server_messages() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(1)
-        return httpx.Response(409, json={"code": "service_closed", "message_vi": "Dịch vụ đã ngừng nhận số hôm nay",
-                                         "message_en": "This service has stopped issuing tickets today"})
+        return httpx.Response(
+            409,
+            json={
+                "code": "service_closed",
+                "message_vi": "Dịch vụ đã ngừng nhận số hôm nay",
+                "message_en": "This service has stopped issuing tickets today",
+            },
+        )
 
     with pytest.raises(RequestRejected) as info:
         client(handler).issue_ticket("birth")

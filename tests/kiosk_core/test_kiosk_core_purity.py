@@ -7,10 +7,14 @@ import sys
 
 import pytest
 
-CORE_MODULES = ["kiosk_ui.core.cccd", "kiosk_ui.core.telex", "kiosk_ui.core.forms", "kiosk_ui.core.slip",
-                "kiosk_ui.identity"]
-FORBIDDEN = ["kivy", "cv2", "escpos", "paho", "sqlite3", "httpx", "fastapi", "onnxruntime", "PIL", "numpy",
-             "qrcode"]
+CORE_MODULES = [
+    "kiosk_ui.core.cccd",
+    "kiosk_ui.core.telex",
+    "kiosk_ui.core.forms",
+    "kiosk_ui.core.slip",
+    "kiosk_ui.identity",
+]
+FORBIDDEN = ["kivy", "cv2", "escpos", "paho", "sqlite3", "httpx", "fastapi", "onnxruntime", "PIL", "numpy", "qrcode"]
 
 
 @pytest.mark.parametrize("module", CORE_MODULES)

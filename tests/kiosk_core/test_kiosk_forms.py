@@ -21,25 +21,69 @@ from kiosk_ui.core.forms import (
 
 TODAY = date(2025, 3, 18)
 CATALOGUE: list[dict[str, Any]] = [
-    {"name": "child_full_name", "label_vi": "Họ, chữ đệm và tên của trẻ", "label_en": "Child's full name",
-     "type": "text", "required": True, "max_length": 20, "help_vi": "Viết có dấu", "help_en": "With diacritics"},
-    {"name": "child_date_of_birth", "label_vi": "Ngày sinh của trẻ", "label_en": "Child's date of birth",
-     "type": "date", "required": True},
-    {"name": "child_sex", "label_vi": "Giới tính", "label_en": "Sex", "type": "choice", "required": True,
-     "choices": [{"value": "nam", "label_vi": "Nam", "label_en": "Male"},
-                 {"value": "nu", "label_vi": "Nữ", "label_en": "Female"}]},
-    {"name": "applicant_id", "label_vi": "Số CCCD người yêu cầu", "label_en": "Applicant's ID number",
-     "type": "id_number", "required": True, "prefill": "id_number"},
-    {"name": "applicant_name", "label_vi": "Họ tên người yêu cầu", "label_en": "Applicant's name",
-     "type": "text", "required": True, "prefill": "full_name"},
-    {"name": "applicant_dob", "label_vi": "Ngày sinh người yêu cầu", "label_en": "Applicant's birth date",
-     "type": "date", "prefill": "date_of_birth"},
-    {"name": "applicant_sex", "label_vi": "Giới tính người yêu cầu", "label_en": "Applicant's sex",
-     "type": "choice", "prefill": "sex",
-     "choices": [{"value": "nam", "label_vi": "Nam", "label_en": "Male"},
-                 {"value": "nu", "label_vi": "Nữ", "label_en": "Female"}]},
-    {"name": "old_id", "label_vi": "Số CMND cũ", "label_en": "Old ID", "type": "id_number",
-     "prefill": "old_id_number"},
+    {
+        "name": "child_full_name",
+        "label_vi": "Họ, chữ đệm và tên của trẻ",
+        "label_en": "Child's full name",
+        "type": "text",
+        "required": True,
+        "max_length": 20,
+        "help_vi": "Viết có dấu",
+        "help_en": "With diacritics",
+    },
+    {
+        "name": "child_date_of_birth",
+        "label_vi": "Ngày sinh của trẻ",
+        "label_en": "Child's date of birth",
+        "type": "date",
+        "required": True,
+    },
+    {
+        "name": "child_sex",
+        "label_vi": "Giới tính",
+        "label_en": "Sex",
+        "type": "choice",
+        "required": True,
+        "choices": [
+            {"value": "nam", "label_vi": "Nam", "label_en": "Male"},
+            {"value": "nu", "label_vi": "Nữ", "label_en": "Female"},
+        ],
+    },
+    {
+        "name": "applicant_id",
+        "label_vi": "Số CCCD người yêu cầu",
+        "label_en": "Applicant's ID number",
+        "type": "id_number",
+        "required": True,
+        "prefill": "id_number",
+    },
+    {
+        "name": "applicant_name",
+        "label_vi": "Họ tên người yêu cầu",
+        "label_en": "Applicant's name",
+        "type": "text",
+        "required": True,
+        "prefill": "full_name",
+    },
+    {
+        "name": "applicant_dob",
+        "label_vi": "Ngày sinh người yêu cầu",
+        "label_en": "Applicant's birth date",
+        "type": "date",
+        "prefill": "date_of_birth",
+    },
+    {
+        "name": "applicant_sex",
+        "label_vi": "Giới tính người yêu cầu",
+        "label_en": "Applicant's sex",
+        "type": "choice",
+        "prefill": "sex",
+        "choices": [
+            {"value": "nam", "label_vi": "Nam", "label_en": "Male"},
+            {"value": "nu", "label_vi": "Nữ", "label_en": "Female"},
+        ],
+    },
+    {"name": "old_id", "label_vi": "Số CMND cũ", "label_en": "Old ID", "type": "id_number", "prefill": "old_id_number"},
     {"name": "phone", "label_vi": "Số điện thoại", "label_en": "Phone number", "type": "phone", "required": True},
     {"name": "email", "label_vi": "Thư điện tử", "label_en": "Email", "type": "email"},
     {"name": "copies", "label_vi": "Số bản sao", "label_en": "Number of copies", "type": "number"},
@@ -223,8 +267,12 @@ def test_validate_form_collects_every_error() -> None:
 
 def test_validate_form_returns_normalised_values_and_ignores_unknown_names() -> None:
     values = {
-        "child_full_name": "Nguyễn Thị Mai", "child_date_of_birth": "1/6/2024", "child_sex": "Nữ",
-        "applicant_id": "001089012345", "applicant_name": "Nguyễn Văn An", "phone": "+84 912 345 678",
+        "child_full_name": "Nguyễn Thị Mai",
+        "child_date_of_birth": "1/6/2024",
+        "child_sex": "Nữ",
+        "applicant_id": "001089012345",
+        "applicant_name": "Nguyễn Văn An",
+        "phone": "+84 912 345 678",
         "hacker": "x",
     }
     result = validate_form(FIELDS.values(), values, TODAY)
@@ -236,9 +284,7 @@ def test_validate_form_returns_normalised_values_and_ignores_unknown_names() -> 
 
 
 def test_prefill_from_identity_uses_prefill_keys_and_formats_dates() -> None:
-    ident = parse_cccd_qr(
-        "001089012345|125678901|Nguyễn Văn An|15081989|Nam|Số 12, Bắc Ninh|20042021", today=TODAY
-    )
+    ident = parse_cccd_qr("001089012345|125678901|Nguyễn Văn An|15081989|Nam|Số 12, Bắc Ninh|20042021", today=TODAY)
     values = prefill_from_identity(FIELDS.values(), ident)
     assert values == {
         "applicant_id": "001089012345",

@@ -122,8 +122,13 @@ def test_english_slip_prints_ascii_lines_as_text() -> None:
     printer = Dummy(profile="TM-T20II")
     print_slip(sample_slip("en"), printer)
     data = printer.output
-    for text in (b"QUEUE TICKET\n", b"Birth registration\n", b"People ahead of you: 6\n",
-                 b"Estimated wait: about 25 min\n", b"Issued at: 09:05, 18/03/2025\n"):
+    for text in (
+        b"QUEUE TICKET\n",
+        b"Birth registration\n",
+        b"People ahead of you: 6\n",
+        b"Estimated wait: about 25 min\n",
+        b"Issued at: 09:05, 18/03/2025\n",
+    ):
         assert text in data
     assert GS_RASTER in data  # the centre name and '(Đăng ký khai sinh)' still need the image
 

@@ -123,8 +123,16 @@ def test_plain_mode_types_keys_as_they_are() -> None:
 
 @pytest.mark.parametrize(
     ("keys", "expected"),
-    [("Nguye6n4", "Nguyễn"), ("d9", "đ"), ("o7", "ơ"), ("a8", "ă"), ("Vie65t Nam", "Việt Nam"),
-     ("Tru7o72ng", "Trường"), ("So61 12", "Số 12"), ("Nguye6n40", "Nguyên")],
+    [
+        ("Nguye6n4", "Nguyễn"),
+        ("d9", "đ"),
+        ("o7", "ơ"),
+        ("a8", "ă"),
+        ("Vie65t Nam", "Việt Nam"),
+        ("Tru7o72ng", "Trường"),
+        ("So61 12", "Số 12"),
+        ("Nguye6n40", "Nguyên"),
+    ],
 )
 def test_vni(keys: str, expected: str) -> None:
     assert typed(keys, mode="vni").text == expected

@@ -178,3 +178,12 @@ def test_kpis_from_events():
     assert k["by_counter"]["1"]["served"] == 3 and k["by_staff"]["NV01"]["served"] == 3
     assert k["no_show_rate"] == 25.0
     assert k["service_min"]["mean"] == pytest.approx(6)
+
+
+def test_citizens_still_waiting_past_the_limit_count_against_the_share():
+    issued = ticket(9, 0)
+    events = [*_day_events(), ev.DomainEvent(ev.TICKET_ISSUED, at(0), ev.ticket_data(issued))]
+    k = compute_kpis(events, now=at(20))
+    assert k["served_within_15_min_pct"] == 40.0  # 2 of 4 called within 15, plus one still waiting 20 min
+    assert k["waiting_over_15_min_now"] == 1 and k["longest_open_wait_min"] == 20
+    assert compute_kpis(events)["served_within_15_min_pct"] == 50.0

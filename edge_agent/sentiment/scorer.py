@@ -1,0 +1,87 @@
+"""ONNX Runtime adapter: score a feedback comment's sentiment on the device.
+
+Needs ``onnxruntime`` and ``numpy`` only (the ``agent`` extra); never scikit-learn or torch.
+The model is shipped in the ``models.sentiment`` package; pass ``model_path`` to override it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.resources
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from edge_agent.core.sentiment import LABELS, NORMALIZER_VERSION, SentimentResult, make_result, normalize_text
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "feedback_sentiment.onnx"
+
+
+def default_model_path() -> Path:
+    """Path of the model shipped in the ``models.sentiment`` package."""
+    return Path(str(importlib.resources.files("models.sentiment").joinpath(DEFAULT_MODEL)))
+
+
+class SentimentScorer:
+    """Score comments as negative / neutral / positive with the shipped ONNX model.
+
+    Thread-safe (ONNX Runtime sessions may be run concurrently); one intra-op thread by default,
+    so scoring never competes with the kiosk UI for cores.
+    """
+
+    def __init__(self, model_path: str | Path | None = None, *, intra_op_threads: int = 1) -> None:
+        import onnxruntime as ort
+
+        self.model_path = Path(model_path) if model_path is not None else default_model_path()
+        if not self.model_path.is_file():
+            raise FileNotFoundError(f"sentiment model not found: {self.model_path}")
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = intra_op_threads
+        opts.inter_op_num_threads = 1
+        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        self._session = ort.InferenceSession(str(self.model_path), opts, providers=["CPUExecutionProvider"])
+        meta = self._session.get_modelmeta().custom_metadata_map
+        self.labels: tuple[str, ...] = tuple(meta.get("labels", ",".join(LABELS)).split(","))
+        self.model_version = meta.get("model_version", "unknown")
+        if meta.get("normalizer_version", NORMALIZER_VERSION) != NORMALIZER_VERSION:
+            logger.warning("sentiment model was trained with another text normaliser; retrain it")
+        self._input = self._session.get_inputs()[0].name
+        self._prob_output = self._session.get_outputs()[1].name
+
+    def _probabilities(self, normalised: Sequence[str]) -> Any:
+        feed = {self._input: np.array([[t] for t in normalised], dtype=object).reshape(-1, 1)}
+        return self._session.run([self._prob_output], feed)[0]
+
+    def score(self, text: str) -> SentimentResult:
+        """Score one comment (any case, with or without diacritics); an empty one is neutral."""
+        return self.score_many([text])[0]
+
+    def score_many(self, texts: Sequence[str]) -> list[SentimentResult]:
+        """Score comments; a comment with no words after normalisation is neutral with p = 1."""
+        normalised = [normalize_text(t) for t in texts]
+        results: list[SentimentResult | None] = [None] * len(texts)
+        todo = [i for i, n in enumerate(normalised) if n]
+        if todo:
+            # One row at a time: ONNX's batched tokeniser pads rows, which is exact but slower
+            # than single rows for the short comments we see.
+            for i in todo:
+                probs = self._probabilities([normalised[i]])[0]
+                mapping = {label: float(p) for label, p in zip(self.labels, probs, strict=True)}
+                results[i] = make_result(texts[i], mapping)
+        for i, result in enumerate(results):
+            if result is None:
+                results[i] = make_result(texts[i], {"negative": 0.0, "neutral": 1.0, "positive": 0.0})
+        return [r for r in results if r is not None]
+
+    async def score_async(self, text: str) -> SentimentResult:
+        """Score one comment in a worker thread, never on the event loop's thread."""
+        return await asyncio.to_thread(self.score, text)
+
+    async def score_many_async(self, texts: Sequence[str]) -> list[SentimentResult]:
+        """Score comments in a worker thread."""
+        return await asyncio.to_thread(self.score_many, list(texts))
