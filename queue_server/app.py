@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
+import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -13,7 +15,6 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
-from queue_server.api import counters, site, tickets
 from queue_server.api.errors import ApiError, install_error_handlers
 from queue_server.auth import authenticate
 from queue_server.live import LiveHub
@@ -70,10 +71,7 @@ def create_app(settings: ServerSettings, *, service: QueueService | None = None,
     app.state.hub = hub
     app.state.publisher = publisher
     install_error_handlers(app)
-    app.include_router(tickets.router)
-    app.include_router(counters.router)
-    app.include_router(site.router)
-    _mount_catalogue(app, service, settings)
+    _include_routers(app, service, settings)
     _mount_console(app, service, hub, settings)
     return app
 
@@ -104,13 +102,19 @@ def _mount_docs(app: FastAPI) -> None:
         )
 
 
-def _mount_catalogue(app: FastAPI, service: QueueService, settings: ServerSettings) -> None:
-    from queue_server.api import catalogue, dossiers
-    from queue_server.dossiers import DossierDesk
+def _include_routers(app: FastAPI, service: QueueService, settings: ServerSettings) -> None:
+    """Every module of ``queue_server.api`` with a ``router``; its ``setup(app, service, settings)`` runs first."""
+    from queue_server import api
 
-    app.state.dossiers = DossierDesk(service, catalogue.catalogue(), settings.dossier_retention_days)
-    app.include_router(catalogue.router)
-    app.include_router(dossiers.router)
+    for info in sorted(pkgutil.iter_modules(api.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"queue_server.api.{info.name}")
+        router = getattr(module, "router", None)
+        if router is None:
+            continue
+        setup = getattr(module, "setup", None)
+        if setup is not None:
+            setup(app, service, settings)
+        app.include_router(router)
 
 
 def _mount_console(app: FastAPI, service: QueueService, hub: LiveHub, settings: ServerSettings) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -42,19 +44,45 @@ def create_token(db: Database, role: str, *, counter_id: str | None = None, labe
             "INSERT INTO tokens (id, token_hash, role, counter_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (secrets.token_hex(6), _hash(token), role, counter_id, label, datetime.now(UTC).isoformat()),
         )
+    forget_cached_tokens()
     return token
 
 
+CACHE_SECONDS = 5.0
+_cache: dict[str, tuple[float, Principal | None]] = {}
+_cache_lock = threading.Lock()
+
+
+def forget_cached_tokens() -> None:
+    """Drop every cached token lookup (after a token is created or revoked in this process)."""
+    with _cache_lock:
+        _cache.clear()
+
+
 def authenticate(db: Database, token: str) -> Principal | None:
-    """The principal of a valid, unrevoked token, else None."""
-    rows = db.query(
-        "SELECT id, role, counter_id, label FROM tokens WHERE token_hash = ? AND revoked_at IS NULL",
-        (_hash(token),),
+    """The principal of a valid, unrevoked token, else None.
+
+    Lookups are cached for a few seconds; a revocation through this process takes effect at once, one
+    made by another process (the CLI) within ``CACHE_SECONDS``.
+    """
+    digest = _hash(token)
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(digest)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    rows = db.read(
+        "SELECT id, role, counter_id, label FROM tokens WHERE token_hash = ? AND revoked_at IS NULL", (digest,)
     )
-    if not rows:
-        return None
-    row = rows[0]
-    return Principal(row["id"], row["role"], row["counter_id"], row["label"])
+    principal = None
+    if rows:
+        row = rows[0]
+        principal = Principal(str(row["id"]), str(row["role"]), row["counter_id"], str(row["label"]))  # type: ignore[arg-type]
+    with _cache_lock:
+        if len(_cache) > 10_000:
+            _cache.clear()
+        _cache[digest] = (now + CACHE_SECONDS, principal)
+    return principal
 
 
 def revoke_tokens(db: Database, *, label: str) -> int:
@@ -64,7 +92,9 @@ def revoke_tokens(db: Database, *, label: str) -> int:
             "UPDATE tokens SET revoked_at = ? WHERE label = ? AND revoked_at IS NULL",
             (datetime.now(UTC).isoformat(), label),
         )
-        return cursor.rowcount
+        count = cursor.rowcount
+    forget_cached_tokens()
+    return count
 
 
 def revoke_token(db: Database, token_id: str) -> bool:
@@ -74,7 +104,9 @@ def revoke_token(db: Database, token_id: str) -> bool:
             "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
             (datetime.now(UTC).isoformat(), token_id),
         )
-        return cursor.rowcount == 1
+        revoked = cursor.rowcount == 1
+    forget_cached_tokens()
+    return revoked
 
 
 def list_tokens(db: Database) -> list[dict[str, object]]:

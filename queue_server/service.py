@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -58,9 +58,35 @@ class QueueService:
     config: QueueConfig = field(default_factory=QueueConfig)
     clock: Clock = utc_now
     listeners: list[Listener] = field(default_factory=list)
-    _notify_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Waiting tickets mirrored in memory, kept in step with every write under the database lock, so a
+    # ticket issue does not parse hundreds of rows; dropped (and reloaded) whenever a transaction fails.
+    _waiting_cache: dict[str, Ticket] | None = field(default=None, repr=False)
 
     # -- helpers
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """A database transaction that drops the waiting-ticket cache if it fails."""
+        try:
+            with self.db.transaction() as conn:
+                yield conn
+        except BaseException:
+            self._waiting_cache = None
+            raise
+
+    def _waiting(self, conn: Any) -> list[Ticket]:
+        """Every waiting ticket (from the cache; loaded once from the database)."""
+        if self._waiting_cache is None:
+            self._waiting_cache = {t.id: t for t in repo.load_waiting(conn)}
+        return list(self._waiting_cache.values())
+
+    def _save_ticket(self, conn: Any, ticket: Ticket) -> None:
+        repo.save_ticket(conn, ticket)
+        if self._waiting_cache is not None:
+            if ticket.status == TicketStatus.WAITING:
+                self._waiting_cache[ticket.id] = ticket
+            else:
+                self._waiting_cache.pop(ticket.id, None)
+
     def today(self, now: datetime | None = None) -> str:
         """The current service day."""
         return service_day(now or self.clock(), reset_hour=self.config.reset_hour, timezone=self.config.timezone)
@@ -104,7 +130,7 @@ class QueueService:
 
     def _apply(self, conn: Any, outcome: lifecycle.Outcome) -> int:
         for ticket in outcome.tickets:
-            repo.save_ticket(conn, ticket)
+            self._save_ticket(conn, ticket)
         for counter in outcome.counters:
             repo.save_counter(conn, counter)
         return self._commit_events(conn, outcome.events)
@@ -112,7 +138,7 @@ class QueueService:
     def _estimate(self, conn: Any, ticket: Ticket, now: datetime) -> WaitEstimate | None:
         return estimate_wait(
             ticket,
-            repo.load_waiting(conn),
+            self._waiting(conn),
             repo.load_counters(conn),
             repo.load_active(conn),
             repo.load_services(conn),
@@ -144,7 +170,7 @@ class QueueService:
                 f"Unknown priority category '{priority}'.",
                 status=422,
             )
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             previous = repo.find_idempotent(conn, scope, idempotency_key)
             if previous is not None:
                 stored_hash, response = previous
@@ -179,7 +205,7 @@ class QueueService:
                     ticket, estimated_wait_min=estimate.minutes, position_at_issue=estimate.people_ahead + 1
                 )
             repo.record_number(conn, day, number, ticket.id)
-            repo.save_ticket(conn, ticket)
+            self._save_ticket(conn, ticket)
             event = DomainEvent(
                 ev.TICKET_ISSUED,
                 now,
@@ -227,7 +253,7 @@ class QueueService:
 
     def get_ticket(self, ticket_id: str) -> dict[str, Any]:
         """The public view of a ticket, following transfers."""
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             ticket = repo.load_ticket(conn, ticket_id)
             if ticket is None:
                 raise NotFound("unknown_ticket", "Không tìm thấy vé.", "Ticket not found.")
@@ -242,7 +268,7 @@ class QueueService:
     def _counter_action(
         self, counter_id: str, action: Callable[[Any, Counter, datetime], lifecycle.Outcome]
     ) -> Ticket | None:
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             counter = self._counter(conn, counter_id)
             outcome = action(conn, counter, self.clock())
             seq = self._apply(conn, outcome)
@@ -252,7 +278,7 @@ class QueueService:
 
     def call_next(self, counter_id: str) -> Ticket | None:
         """Call the next ticket at a counter (finishing the one being served); None when nobody waits."""
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             counter = self._counter(conn, counter_id)
             lifecycle.require_open(counter)
             now = self.clock()
@@ -266,7 +292,7 @@ class QueueService:
                         f"Ticket {current.number} is still being called: start, recall or mark it as a no-show.",
                     )
                 seq = self._finish(conn, current, now)
-            choice = choose_next(repo.load_waiting(conn), counter, now, self.config)
+            choice = choose_next(self._waiting(conn), counter, now, self.config)
             if choice is None:
                 if counter.priority_streak:
                     repo.save_counter(conn, replace(counter, priority_streak=0))
@@ -301,7 +327,7 @@ class QueueService:
 
     def done(self, counter_id: str) -> Ticket | None:
         """Service finished at the counter."""
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             counter = self._counter(conn, counter_id)
             ticket = self._active(conn, counter)
             seq = self._finish(conn, ticket, self.clock())
@@ -325,7 +351,7 @@ class QueueService:
 
     def reinstate(self, ticket_id: str) -> Ticket | None:
         """Put a no-show who came back at the head of its queue."""
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             ticket = repo.load_ticket(conn, ticket_id)
             if ticket is None:
                 raise NotFound("unknown_ticket", "Không tìm thấy vé.", "Ticket not found.")
@@ -336,7 +362,7 @@ class QueueService:
 
     def cancel(self, ticket_id: str) -> Ticket | None:
         """Withdraw a waiting ticket."""
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             ticket = repo.load_ticket(conn, ticket_id)
             if ticket is None:
                 raise NotFound("unknown_ticket", "Không tìm thấy vé.", "Ticket not found.")
@@ -364,26 +390,26 @@ class QueueService:
     # -- reads
     def services(self) -> list[Service]:
         """All services in display order."""
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             return list(repo.load_services(conn).values())
 
     def counters(self) -> list[tuple[Counter, Ticket | None]]:
         """All counters with the ticket each has called or is serving."""
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             active = repo.load_active(conn)
             return [(c, active.get(c.id)) for c in repo.load_counters(conn)]
 
     def counter(self, counter_id: str) -> tuple[Counter, Ticket | None]:
         """One counter with its current ticket."""
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             counter = self._counter(conn, counter_id)
             return counter, repo.load_active_at_counter(conn, counter_id)
 
     def queue(self) -> list[dict[str, Any]]:
         """Waiting per service, with the estimated wait of a ticket taken now."""
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             now = self.clock()
-            waiting = repo.load_waiting(conn)
+            waiting = self._waiting(conn)
             result = []
             for service in repo.load_services(conn).values():
                 mine = [t for t in waiting if t.service == service.code]
@@ -420,9 +446,14 @@ class QueueService:
                 )
             return result
 
+    def waiting(self) -> list[Ticket]:
+        """Every waiting ticket of the site."""
+        with self._transaction() as conn:
+            return self._waiting(conn)
+
     def kpis(self, day: str | None = None) -> dict[str, Any]:
         """KPIs of one service day, computed from the event log."""
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             now = self.clock()
             the_day = day or self.today(now)
             report = compute_kpis(repo.load_events_of_day(conn, the_day), now if the_day == self.today(now) else None)
@@ -455,7 +486,7 @@ class QueueService:
                 "Invalid appointment window (start before end, at most 4 hours).",
                 status=422,
             )
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             self._service(conn, service_code)
             code = secrets.token_hex(4).upper()
             now = self.clock()
@@ -504,7 +535,7 @@ class QueueService:
                 "Lịch hẹn đã quá giờ, xin lấy số thường.",
                 "The appointment window has passed; please take a normal ticket.",
             )
-        with self.db.transaction() as conn:
+        with self._transaction() as conn:
             response, replayed = self.issue_ticket(
                 row["service"],
                 idempotency_key=idempotency_key,

@@ -20,8 +20,19 @@ from motcua.contract.mqtt import (
     topic_events,
     topic_queue_summary,
 )
+from motcua.contract.uplink import (
+    Alert,
+    UplinkAck,
+    UplinkBatch,
+    UplinkEvent,
+    topic_alerts,
+    topic_uplink,
+    topic_uplink_ack,
+    topic_uplink_all,
+)
 
 __all__ = [
+    "Alert",
     "CallEvent",
     "CounterState",
     "DeviceStatus",
@@ -31,8 +42,12 @@ __all__ = [
     "ServiceWaiting",
     "ServingTicket",
     "Topic",
+    "UplinkAck",
+    "UplinkBatch",
+    "UplinkEvent",
     "decode_payload",
     "encode_payload",
+    "topic_alerts",
     "topic_call",
     "topic_counter_state",
     "topic_counter_states",
@@ -40,4 +55,7 @@ __all__ = [
     "topic_device_status",
     "topic_events",
     "topic_queue_summary",
+    "topic_uplink",
+    "topic_uplink_ack",
+    "topic_uplink_all",
 ]

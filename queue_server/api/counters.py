@@ -52,9 +52,7 @@ def _current(ticket: Ticket | None) -> dict[str, Any] | None:
 def _view(service: QueueService, counter_id: str) -> dict[str, Any]:
     counter, current = service.counter(counter_id)
     body = counter_public(counter, current)
-    with service.db.transaction() as conn:
-        waiting = repo.load_waiting(conn)
-    order = call_order(waiting, counter, service.clock(), service.config)
+    order = call_order(service.waiting(), counter, service.clock(), service.config)
     body["waiting"] = [
         {
             "id": t.id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,7 +15,11 @@ from queue_server.service import QueueService
 _bearer = HTTPBearer(auto_error=False, description="A device or staff token from `motcua admin create-token`.")
 
 
-def get_service(request: Request) -> QueueService:
+# The dependencies are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in the thread
+# pool, one thread hop each; these never block (token lookups read a WAL snapshot, cached).
+
+
+async def get_service(request: Request) -> QueueService:
     """The queue service of this app."""
     service: QueueService = request.app.state.service
     return service
@@ -24,7 +28,7 @@ def get_service(request: Request) -> QueueService:
 ServiceDep = Annotated[QueueService, Depends(get_service)]
 
 
-def get_principal(
+async def get_principal(
     service: ServiceDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
     """The caller, from the bearer token; 401 when missing or unknown."""
@@ -41,10 +45,10 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that admits only the given roles (admins always)."""
 
-    def check(principal: PrincipalDep) -> Principal:
+    async def check(principal: PrincipalDep) -> Principal:
         if principal.role != "admin" and principal.role not in roles:
             raise ApiError(
                 403,

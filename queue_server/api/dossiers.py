@@ -6,13 +6,15 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, FastAPI, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from queue_server.api.deps import KioskDep, PrincipalDep, check_counter
 from queue_server.api.errors import ErrorBody
 from queue_server.api.tickets import IdempotencyKey, _require_key
 from queue_server.dossiers import DossierDesk
+from queue_server.service import QueueService
+from queue_server.settings import ServerSettings
 
 router = APIRouter(prefix="/api/v1", tags=["dossiers"])
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 403, 404, 422)}
@@ -37,6 +39,13 @@ class DossierReceipt(BaseModel):
     procedure_code: str
     ticket_id: str | None
     created_at: str
+
+
+def setup(app: FastAPI, service: QueueService, settings: ServerSettings) -> None:
+    """Give the app its dossier desk over the packaged catalogue."""
+    from queue_server.api.catalogue import catalogue
+
+    app.state.dossiers = DossierDesk(service, catalogue(), settings.dossier_retention_days)
 
 
 def desk(request: Request) -> DossierDesk:

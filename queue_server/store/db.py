@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import pkgutil
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -16,67 +19,28 @@ logger = logging.getLogger(__name__)
 Migration = Callable[[sqlite_utils.Database], None]
 
 
-def _m1_initial(db: sqlite_utils.Database) -> None:
-    db.executescript(
-        """
-        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE services (
-            code TEXT PRIMARY KEY, letter TEXT NOT NULL UNIQUE, name_vi TEXT NOT NULL, name_en TEXT NOT NULL,
-            default_service_min REAL NOT NULL DEFAULT 8, active INTEGER NOT NULL DEFAULT 1,
-            position INTEGER NOT NULL DEFAULT 0);
-        CREATE TABLE counters (
-            id TEXT PRIMARY KEY, name_vi TEXT NOT NULL, name_en TEXT NOT NULL, services TEXT NOT NULL,
-            area_vi TEXT NOT NULL DEFAULT '', area_en TEXT NOT NULL DEFAULT '',
-            status TEXT NOT NULL DEFAULT 'closed', staff_id TEXT, priority_streak INTEGER NOT NULL DEFAULT 0,
-            position INTEGER NOT NULL DEFAULT 0);
-        CREATE TABLE tickets (
-            id TEXT PRIMARY KEY, day TEXT NOT NULL, service TEXT NOT NULL, number TEXT NOT NULL,
-            priority TEXT, status TEXT NOT NULL, issued_at TEXT NOT NULL, queued_at TEXT NOT NULL,
-            appointment_start TEXT, appointment_end TEXT, counter_id TEXT, staff_id TEXT,
-            called_at TEXT, started_at TEXT, finished_at TEXT, recall_count INTEGER NOT NULL DEFAULT 0,
-            head_of_queue INTEGER NOT NULL DEFAULT 0, estimated_wait_min REAL, position_at_issue INTEGER,
-            parent_id TEXT, hops TEXT NOT NULL DEFAULT '[]', lang TEXT NOT NULL DEFAULT 'vi');
-        CREATE INDEX tickets_waiting ON tickets (status, service);
-        CREATE INDEX tickets_day ON tickets (day);
-        CREATE INDEX tickets_counter ON tickets (counter_id, status);
-        CREATE TABLE number_sequences (
-            day TEXT NOT NULL, service TEXT NOT NULL, last_seq INTEGER NOT NULL, PRIMARY KEY (day, service));
-        CREATE TABLE issued_numbers (
-            day TEXT NOT NULL, number TEXT NOT NULL, ticket_id TEXT NOT NULL, PRIMARY KEY (day, number));
-        CREATE TABLE events (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, at TEXT NOT NULL, day TEXT NOT NULL,
-            data TEXT NOT NULL);
-        CREATE INDEX events_day ON events (day);
-        CREATE TABLE idempotency (
-            key TEXT NOT NULL, scope TEXT NOT NULL, request_hash TEXT NOT NULL, response TEXT NOT NULL,
-            created_at TEXT NOT NULL, PRIMARY KEY (scope, key));
-        CREATE TABLE tokens (
-            id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, counter_id TEXT,
-            label TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, revoked_at TEXT);
-        CREATE TABLE service_times (service TEXT PRIMARY KEY, ewma_min REAL NOT NULL, samples INTEGER NOT NULL);
-        CREATE TABLE appointments (
-            code TEXT PRIMARY KEY, service TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL,
-            status TEXT NOT NULL DEFAULT 'booked', ticket_id TEXT, created_at TEXT NOT NULL);
-        """
-    )
+def discover_migrations() -> tuple[tuple[int, str, Migration], ...]:
+    """Migrations from ``queue_server/store/migrations/mNNN_name.py`` (each has ``migrate(db)``), in order.
+
+    A migration's number is its schema version; numbers may have gaps (a feature's migration can land
+    before or after another's), and each runs once, in number order, on files below its version.
+    """
+    found = []
+    package = "queue_server.store.migrations"
+    for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        match = re.fullmatch(r"m(\d{3})_\w+", module.name)
+        if match:
+            migrate = importlib.import_module(f"{package}.{module.name}").migrate
+            found.append((int(match.group(1)), module.name, migrate))
+    found.sort()
+    numbers = [n for n, _, _ in found]
+    if len(numbers) != len(set(numbers)):
+        raise RuntimeError(f"two migrations share a number: {numbers}")
+    return tuple(found)
 
 
-def _m2_dossiers(db: sqlite_utils.Database) -> None:
-    # Dossiers prepared at a kiosk; ``data`` holds the citizen's form (personal data, kept on the server only
-    # until ``purge_after``), never copied into the event log.
-    db.executescript(
-        """
-        CREATE TABLE dossiers (
-            id TEXT PRIMARY KEY, receipt_code TEXT NOT NULL UNIQUE, procedure_code TEXT NOT NULL,
-            ticket_id TEXT, service TEXT, data TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'submitted',
-            created_at TEXT NOT NULL, purge_after TEXT);
-        CREATE INDEX dossiers_ticket ON dossiers (ticket_id);
-        ALTER TABLE tickets ADD COLUMN dossier_id TEXT;
-        """
-    )
-
-
-MIGRATIONS: tuple[Migration, ...] = (_m1_initial, _m2_dossiers)
+MIGRATIONS = discover_migrations()
+LATEST_VERSION = MIGRATIONS[-1][0]
 
 
 class Database:
@@ -100,6 +64,8 @@ class Database:
         self._batch_open = False
         self._committed_batch = 0
         self._batch_errors: dict[int, BaseException] = {}
+        self._reader: sqlite3.Connection | None = None
+        self._reader_lock = threading.Lock()
 
     @property
     def schema_version(self) -> int:
@@ -110,8 +76,8 @@ class Database:
         """Apply pending migrations in place (up to ``target``), each in its own transaction; returns the version."""
         with self.lock:
             version = self.schema_version
-            pending = MIGRATIONS[version:target]
-            for number, migration in enumerate(pending, start=version + 1):
+            pending = [(n, m) for n, _, m in MIGRATIONS if n > version and (target is None or n <= target)]
+            for number, migration in pending:
                 self.conn.execute("BEGIN IMMEDIATE")
                 try:
                     migration(self.db)
@@ -200,6 +166,16 @@ class Database:
                 del self._batch_errors[old]
             self._committed_cond.notify_all()
 
+    def read(self, sql: str, params: tuple[object, ...] = ()) -> list[dict[str, object]]:
+        """A read on a second connection: never waits for a writer's lock or fsync (WAL readers don't)."""
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+                self._reader.execute("PRAGMA query_only=ON")
+            cursor = self._reader.execute(sql, params)
+            names = [d[0] for d in cursor.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     def query(self, sql: str, params: tuple[object, ...] | dict[str, object] = ()) -> list[sqlite3.Row]:
         """Run a read query and return rows addressable by column name."""
         with self.lock:
@@ -208,9 +184,13 @@ class Database:
             return [_Row(names, row) for row in cursor.fetchall()]  # type: ignore[misc]
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connections."""
         with self.lock:
             self.conn.close()
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
 
 
 class _Row(dict):  # type: ignore[type-arg]
