@@ -20,6 +20,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kiosk": ("kiosk_ui.cli_kiosk", "run the citizen kiosk (Kivy)"),
     "display": ("kiosk_ui.cli_display", "run a waiting-room or counter display (Kivy)"),
     "sentiment": ("edge_agent.sentiment.cli", "score or evaluate feedback sentiment with the ONNX model"),
+    "agent": ("edge_agent.cli_agent", "run the edge agent: health, sentiment scoring, uplink to the province"),
+    "monitor": ("monitor.cli", "run the provincial monitor: ingest, dashboard, alerts"),
+    "provision": ("provisioning.cli", "discover site servers, enrol devices, render device configs"),
+    "simulate": ("queue_server.simulation.cli", "simulate a day at a centre; load and fault reports"),
 }
 
 

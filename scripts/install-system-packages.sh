@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(mosquitto chromium espeak-ng libespeak-ng1 fonts-dejavu-core libgl1 libegl1 libgles2 libgl1-mesa-dri
-          libmtdev1 libzbar0 sox)
+          libmtdev1 sox postgresql)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from queue_server.store.db import LATEST_VERSION, MIGRATIONS, Database, open_database
+import pytest
+
+from queue_server.store.db import LATEST_VERSION, Database, open_database
 
 
 def test_database_uses_wal_and_full_sync(tmp_path):
@@ -45,10 +47,8 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version(tmp_path, monkey
     old = Database(tmp_path / "queue.db")
     old.migrate(target=1)
     monkeypatch.setattr(dbmod, "MIGRATIONS", (*dbmod.MIGRATIONS, (999, "m999_broken", broken)))
-    try:
+    with pytest.raises(RuntimeError, match="disk unplugged"):
         old.migrate()
-    except RuntimeError:
-        pass
     assert old.schema_version == LATEST_VERSION
     assert not old.conn.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'").fetchall()
     old.close()
