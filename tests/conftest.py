@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,3 +18,18 @@ def mosquitto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrokerProces
     broker = start_broker(Path(tmp_path_factory.mktemp("mosquitto")), kind="mosquitto")
     yield broker
     broker.stop()
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember skipped tests: in CI a skipped test is a failure (nothing may silently not run)."""
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("CI") and _skipped and exitstatus == 0:
+        print(f"\n{len(_skipped)} test(s) skipped in CI, which is not allowed: {', '.join(_skipped[:10])}")
+        session.exitstatus = 1

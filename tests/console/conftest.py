@@ -160,7 +160,7 @@ class Desk:
         return f"{self.server.base_url}/console/counter#counter={self.counter_id}&token={self.token}&staff={staff}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     data_dir = tmp_path_factory.mktemp("console-site")
     srv = ServerProcess(data_dir).start()
@@ -171,11 +171,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(server: ServerProcess) -> Iterator[Any]:
-    # Depends on ``server`` so that the browser (and its open event streams) closes first.
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+    # Depends on ``server`` so that the browser (and its open event streams) closes first. Package scope:
+    # Playwright's sync API keeps an event loop running on the main thread until it stops.
+    assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: run scripts/install-system-packages.sh"
     with playwright_sync.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
