@@ -33,3 +33,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("CI") and _skipped and exitstatus == 0:
         print(f"\n{len(_skipped)} test(s) skipped in CI, which is not allowed: {', '.join(_skipped[:10])}")
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_event_loop_leaks_between_modules() -> None:
+    """A module must not leave an asyncio loop running on the main thread (Playwright's sync API does,
+    until stopped): later tests calling asyncio.run() would fail for no reason of their own."""
+    import asyncio
+
+    leaked = asyncio.events._get_running_loop()
+    assert leaked is None, f"an earlier test module left {leaked!r} running on the main thread"

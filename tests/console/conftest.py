@@ -160,7 +160,7 @@ class Desk:
         return f"{self.server.base_url}/console/counter#counter={self.counter_id}&token={self.token}&staff={staff}"
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     data_dir = tmp_path_factory.mktemp("console-site")
     srv = ServerProcess(data_dir).start()
@@ -171,9 +171,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def browser(server: ServerProcess) -> Iterator[Any]:
-    # Depends on ``server`` so that the browser (and its open event streams) closes first. Package scope:
+    # Depends on ``server`` so that the browser (and its open event streams) closes first. Module scope:
     # Playwright's sync API keeps an event loop running on the main thread until it stops.
     assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: run scripts/install-system-packages.sh"
     with playwright_sync.sync_playwright() as p:
