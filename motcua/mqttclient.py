@@ -69,6 +69,7 @@ class MqttConnection:
         keepalive: int = 15,
         clean_session: bool = True,
         reconnect_delay: tuple[int, int] = (1, 5),
+        tls_files: tuple[str, str | None, str | None] | None = None,
     ) -> None:
         self.broker = parse_broker_url(broker) if isinstance(broker, str) else broker
         self.client_id = client_id or f"motcua-{uuid.uuid4().hex[:12]}"
@@ -91,7 +92,11 @@ class MqttConnection:
         if self.broker.username:
             self.client.username_pw_set(self.broker.username, self.broker.password)
         if self.broker.tls:
-            self.client.tls_set()
+            # (CA file, client certificate, client key): a site CA and the client's own certificate.
+            if tls_files is not None:
+                self.client.tls_set(ca_certs=tls_files[0], certfile=tls_files[1], keyfile=tls_files[2])
+            else:
+                self.client.tls_set()
         if will is not None:
             topic, payload, retain = will
             self.client.will_set(topic, payload, qos=1, retain=retain)

@@ -7,7 +7,7 @@ import importlib
 import logging
 import pkgutil
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from importlib import resources
 from typing import Annotated, Any
 
@@ -37,22 +37,37 @@ def create_app(settings: ServerSettings, *, service: QueueService | None = None,
     publisher = None
     if with_mqtt and settings.broker_url:
         from motcua.mqttclient import MqttConnection
+        from provisioning.server_hooks import server_broker
         from queue_server.publisher import EventPublisher
 
-        connection = MqttConnection(settings.broker_url, client_id=f"motcua-server-{settings.site_id}")
+        broker_url, tls_files = server_broker(settings)
+        connection = MqttConnection(broker_url, client_id=f"motcua-server-{settings.site_id}", tls_files=tls_files)
         publisher = EventPublisher(service, connection, recent_calls=settings.recent_calls)
         connection.add_connection_listener(publisher.on_connection)
         service.listeners.append(publisher.notify)
 
+    router_lifespans: list[Any] = []
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub.bind(asyncio.get_running_loop())
+        stack = AsyncExitStack()
+        for extra in router_lifespans:
+            await stack.enter_async_context(extra(app))
         if publisher is not None:
             publisher.connection.start()
             publisher.start()
+        purge = asyncio.create_task(_purge_loop(app, settings.purge_interval_s))
+        from provisioning.sdnotify import Watchdog
+
+        # systemd Type=notify: READY=1 once serving, WATCHDOG=1 while the database answers.
+        watchdog = Watchdog(healthy=lambda: bool(service.db.read("SELECT 1"))).start()
         try:
             yield
         finally:
+            watchdog.stop()
+            purge.cancel()
+            await stack.aclose()
             if publisher is not None:
                 publisher.stop()
                 publisher.connection.stop()
@@ -70,10 +85,27 @@ def create_app(settings: ServerSettings, *, service: QueueService | None = None,
     app.state.settings = settings
     app.state.hub = hub
     app.state.publisher = publisher
+    from provisioning.core.ratelimit import TokenBuckets
+
+    app.state.ticket_limiter = TokenBuckets(settings.ticket_rate_per_min / 60.0, settings.ticket_burst)
     install_error_handlers(app)
-    _include_routers(app, service, settings)
+    router_lifespans.extend(_include_routers(app, service, settings))
     _mount_console(app, service, hub, settings)
     return app
+
+
+async def _purge_loop(app: FastAPI, interval: float) -> None:
+    """Blank the personal data of dossiers past their retention period, at start and every ``interval`` s."""
+    while True:
+        desk = getattr(app.state, "dossiers", None)
+        if desk is not None:
+            try:
+                purged = await asyncio.to_thread(desk.purge_expired)
+                if purged:
+                    logger.info("purged the personal data of %d dossier(s)", purged)
+            except Exception:
+                logger.exception("dossier purge failed")
+        await asyncio.sleep(interval)
 
 
 def _mount_docs(app: FastAPI) -> None:
@@ -102,10 +134,15 @@ def _mount_docs(app: FastAPI) -> None:
         )
 
 
-def _include_routers(app: FastAPI, service: QueueService, settings: ServerSettings) -> None:
-    """Every module of ``queue_server.api`` with a ``router``; its ``setup(app, service, settings)`` runs first."""
+def _include_routers(app: FastAPI, service: QueueService, settings: ServerSettings) -> list[Any]:
+    """Every module of ``queue_server.api`` with a ``router``; its ``setup(app, service, settings)`` runs first.
+
+    A ``setup`` may return a lifespan (a function of the app giving an async context manager) for work that
+    must run only while the app does, e.g. a background thread; the app enters them all at start-up.
+    """
     from queue_server import api
 
+    lifespans: list[Any] = []
     for info in sorted(pkgutil.iter_modules(api.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"queue_server.api.{info.name}")
         router = getattr(module, "router", None)
@@ -113,8 +150,11 @@ def _include_routers(app: FastAPI, service: QueueService, settings: ServerSettin
             continue
         setup = getattr(module, "setup", None)
         if setup is not None:
-            setup(app, service, settings)
+            extra = setup(app, service, settings)
+            if extra is not None:
+                lifespans.append(extra)
         app.include_router(router)
+    return lifespans
 
 
 def _mount_console(app: FastAPI, service: QueueService, hub: LiveHub, settings: ServerSettings) -> None:

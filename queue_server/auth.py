@@ -1,4 +1,4 @@
-"""Bearer tokens with roles: kiosk, counter (bound to one counter), display, admin."""
+"""Bearer tokens with roles: kiosk, counter (bound to one counter), display, feedback (tablets), agent, admin."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from queue_server.store.db import Database
 
-ROLES = ("kiosk", "counter", "display", "admin")
+ROLES = ("kiosk", "counter", "display", "feedback", "agent", "admin")  # agent: the site's edge agent
 
 
 @dataclass(frozen=True)

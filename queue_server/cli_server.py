@@ -47,6 +47,7 @@ def serve(settings: Any, *, demo: bool) -> None:
     """Seed if asked, then serve HTTP until interrupted."""
     import uvicorn
 
+    from provisioning.server_hooks import site_services
     from queue_server.app import create_app
 
     app = create_app(settings)
@@ -54,7 +55,10 @@ def serve(settings: Any, *, demo: bool) -> None:
         from queue_server.demo import seed_demo
 
         seed_demo(app.state.service.db)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    # The site CA (created at first start), HTTPS when MOTCUA_PROVISION_TLS=true, the zeroconf announcement
+    # on the bind address (or MOTCUA_PROVISION_ANNOUNCE_INTERFACES), withdrawn on exit.
+    with site_services(settings) as tls:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False, **tls)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -456,7 +456,14 @@ class QueueService:
         with self._transaction() as conn:
             now = self.clock()
             the_day = day or self.today(now)
-            report = compute_kpis(repo.load_events_of_day(conn, the_day), now if the_day == self.today(now) else None)
+            events = repo.load_events_of_day(conn, the_day)
+            report = compute_kpis(events, now if the_day == self.today(now) else None)
+            # Citizen feedback (satisfaction %, per criterion / counter / service, sentiment, flagged); lazy
+            # import: queue_server.feedback imports this module.
+            from queue_server.core.feedback import compute_feedback_kpis
+            from queue_server.feedback import load_sentiments
+
+            report["feedback"] = compute_feedback_kpis(events, load_sentiments(conn, the_day))
         report["day"] = the_day
         report["site"] = self.site_id
         return report

@@ -48,6 +48,15 @@ class ServerSettings(BaseSettings):
         30, ge=1, le=3650, description="Days a dossier's personal form data is kept on the server before it is purged."
     )
     recent_calls: int = Field(8, ge=1, le=50, description="Calls kept in the retained queue summary.")
+    purge_interval_s: float = Field(
+        3600.0, ge=0.1, le=86400, description="Seconds between purges of dossiers past their retention period."
+    )
+    ticket_rate_per_min: float = Field(
+        30.0, gt=0, description="Tickets one kiosk token may issue per minute, sustained (token bucket)."
+    )
+    ticket_burst: int = Field(
+        10, ge=1, description="Tickets one kiosk token may issue at once before the rate applies."
+    )
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> ServerSettings:

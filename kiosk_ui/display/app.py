@@ -169,8 +169,11 @@ class DisplayApp(App):  # type: ignore[misc]
 
     def on_start(self) -> None:
         """Connect, and tick the clock twice a second."""
+        from provisioning.sdnotify import ping_from_ui_loop
+
         self.link.start()
         Clock.schedule_interval(lambda _dt: self.view.refresh_time(self.local_now()), 0.5)
+        ping_from_ui_loop(Clock.schedule_interval)  # systemd Type=notify + WatchdogSec (firmware_configs)
 
     def on_stop(self) -> None:
         """Publish offline, disconnect, stop the render worker."""

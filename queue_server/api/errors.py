@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -92,6 +94,26 @@ def install_error_handlers(app: FastAPI) -> None:
             exc.status_code, ("http_error", f"Lỗi yêu cầu ({exc.status_code}).", f"Request error ({exc.status_code}).")
         )
         return error_response(exc.status_code, code, vi, en)
+
+    def _storage_full(exc: BaseException) -> bool:
+        if isinstance(exc, sqlite3.OperationalError):
+            return "full" in str(exc).lower()  # SQLITE_FULL: "database or disk is full"
+        return isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+
+    @app.exception_handler(sqlite3.OperationalError)
+    @app.exception_handler(OSError)
+    async def _storage(request: Request, exc: Exception) -> JSONResponse:
+        if not _storage_full(exc):
+            return await _unexpected(request, exc)
+        logger.error("storage full on %s %s: %s", request.method, request.url.path, exc)
+        response = error_response(
+            503,
+            "storage_full",
+            "Bộ nhớ máy chủ đã đầy: vé chưa được cấp, xin thử lại sau hoặc báo cán bộ.",
+            "The server's storage is full: no ticket was issued; try again later or ask staff.",
+        )
+        response.headers["Retry-After"] = "30"
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Response
+from fastapi import APIRouter, Header, Path, Request, Response
 
 from queue_server.api.deps import KioskDep, PrincipalDep, ServiceDep, check_counter
 from queue_server.api.errors import ApiError, ErrorBody
@@ -37,6 +38,21 @@ def _require_key(key: str | None) -> str:
     return key.strip()
 
 
+def _check_rate(request: Request, token_id: str) -> None:
+    """429 when one kiosk token issues tickets faster than the configured token bucket allows."""
+    limiter = getattr(request.app.state, "ticket_limiter", None)
+    if limiter is None:
+        return
+    wait = limiter.take(token_id, time.monotonic())
+    if wait > 0:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"Ki-ốt này lấy số quá nhanh, hãy thử lại sau {max(1, round(wait))} giây.",
+            f"This kiosk is issuing tickets too fast; retry in {max(1, round(wait))} s.",
+        )
+
+
 def _hash(body: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
@@ -46,11 +62,14 @@ def issue_ticket(
     body: TicketCreate,
     service: ServiceDep,
     principal: KioskDep,
+    request: Request,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Take a ticket. Retrying with the same Idempotency-Key returns the same ticket; a different body → 422."""
     key = _require_key(idempotency_key)
+    if principal.role != "admin":
+        _check_rate(request, principal.token_id)
     ticket, replayed = service.issue_ticket(
         body.service,
         priority=body.priority,

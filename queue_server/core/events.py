@@ -21,6 +21,10 @@ COUNTER_RESUMED = "counter.resumed"
 COUNTER_CLOSED = "counter.closed"
 APPOINTMENT_BOOKED = "appointment.booked"
 DOSSIER_SUBMITTED = "dossier.submitted"
+# data: feedback_id, ticket_id, number, service, counter_id, staff_id, day (service day of the feedback),
+# ticket_day, rating (very_satisfied|satisfied|neutral|dissatisfied), ratings {criterion: rating},
+# comment (free text typed by the citizen, or null: kept on the site, redacted by the edge agent before
+# anything leaves it, never logged), lang (vi|en). Built by queue_server.core.feedback.feedback_event_data.
 FEEDBACK_SUBMITTED = "feedback.submitted"
 
 CALL_EVENTS = (TICKET_CALLED, TICKET_RECALLED)

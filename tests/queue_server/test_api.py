@@ -306,3 +306,14 @@ def test_public_lists_of_services_and_priorities(site):
     assert services[0]["name_vi"] == "Hộ tịch – Tư pháp" and services[0]["default_service_min"] == 9.0
     codes = [p["code"] for p in site.client.get("/api/v1/priorities").json()]
     assert codes == ["elderly", "disability", "pregnant", "young_child", "meritorious"]
+
+
+def test_a_kiosk_issuing_faster_than_people_tap_is_slowed_down(site):
+    codes = [
+        site.client.post("/api/v1/tickets", json={"service": "HT"}, headers=site.headers("kiosk", f"burst-{n}"))
+        for n in range(15)
+    ]
+    statuses = [r.status_code for r in codes]
+    assert statuses[:10] == [201] * 10 and 429 in statuses
+    refused = next(r for r in codes if r.status_code == 429).json()
+    assert refused["code"] == "rate_limited" and "giây" in refused["message_vi"]

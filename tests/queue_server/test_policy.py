@@ -134,6 +134,9 @@ def test_policy_invariants_hold_over_a_simulated_day(arrivals, n_counters, servi
         eligible = [t for t in waiting if t.service in {"HT", "CT"}]
         overdue = [t for t in eligible if now - t.issued_at >= timedelta(minutes=30)]
         chosen = choice.ticket
+        normal_waiting = any(t.priority is None for t in eligible)
+        # A priority call while a normal ticket waits extends the run; anything else ends it.
+        streaks[cid] = streaks.get(cid, 0) + 1 if chosen.priority is not None and normal_waiting else 0
         # No starvation: when anyone has waited past the bound, the longest waiter is called.
         if overdue:
             assert chosen.issued_at == min(t.issued_at for t in overdue)
@@ -141,13 +144,8 @@ def test_policy_invariants_hold_over_a_simulated_day(arrivals, n_counters, servi
             same_class = [t for t in eligible if (t.priority is None) == (chosen.priority is None)]
             # FIFO within a class.
             assert chosen.issued_at == min(t.issued_at for t in same_class)
-            normal_waiting = any(t.priority is None for t in eligible)
-            if chosen.priority is not None and normal_waiting:
-                streaks[cid] = streaks.get(cid, 0) + 1
-                # The interleave holds: never more than max_in_row priority calls in a row.
-                assert streaks[cid] <= max_in_row
-            else:
-                streaks[cid] = 0
+            # The interleave holds: never more than max_in_row priority calls in a row while a normal waits.
+            assert streaks[cid] <= max_in_row
             # A waiting priority ticket is not passed over unless the interleave says so.
             if chosen.priority is None and any(t.priority for t in eligible):
                 assert _streak >= max_in_row

@@ -1,0 +1,175 @@
+"""Citizen feedback: capture after service, the counter tablet's view, sentiment from the agent, KPIs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import date as Date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from queue_server.api.deps import PrincipalDep, require_roles
+from queue_server.api.errors import ApiError, ErrorBody
+from queue_server.api.tickets import IdempotencyKey, _require_key
+from queue_server.auth import Principal
+from queue_server.feedback import FeedbackDesk, FeedbackSettings
+from queue_server.service import QueueService
+from queue_server.settings import ServerSettings
+
+router = APIRouter(prefix="/api/v1", tags=["feedback"])
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 422)}
+
+# "feedback" (a counter-side tablet) and "agent" (the site's edge agent) are proposed roles
+# (docs/feedback-integration.patch); until they exist a kiosk token and an admin token do.
+TabletDep = Annotated[Principal, Depends(require_roles("kiosk", "feedback"))]
+AgentDep = Annotated[Principal, Depends(require_roles("agent"))]
+ManagerDep = Annotated[Principal, Depends(require_roles())]
+ReaderDep = Annotated[Principal, Depends(require_roles("kiosk", "counter", "display", "feedback"))]
+CounterId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
+FeedbackId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Code = Annotated[str, Field(min_length=1, max_length=40)]
+Label = Literal["negative", "neutral", "positive"]
+
+
+class FeedbackCreate(BaseModel):
+    """A citizen's rating of a served visit: the ticket (id, or number as printed), ratings, a comment."""
+
+    model_config = ConfigDict(extra="forbid")
+    ticket_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    number: str | None = Field(None, min_length=1, max_length=12, description="Ticket number as printed, e.g. A012.")
+    day: Date | None = Field(None, description="Service day of the number, YYYY-MM-DD; today by default.")
+    rating: Code = Field(description="Overall: very_satisfied | satisfied | neutral | dissatisfied.")
+    ratings: dict[Code, Code] = Field(
+        default_factory=dict, max_length=20, description="Per criterion, e.g. {staff_attitude: satisfied}."
+    )
+    comment: str | None = Field(None, max_length=4000, description="Optional comment (at most 1000 characters).")
+    lang: Literal["vi", "en"] = "vi"
+
+
+class SentimentCreate(BaseModel):
+    """The sentiment of a feedback's comment, from the site's edge agent (ONNX model)."""
+
+    model_config = ConfigDict(extra="forbid")
+    label: Label
+    score: float = Field(ge=0.0, le=1.0)
+    probabilities: dict[Label, Annotated[float, Field(ge=0.0, le=1.0)]] | None = None
+    topics: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(default_factory=list, max_length=20)
+    rating_mismatch: bool | None = Field(None, description="Computed from the rating when omitted.")
+
+
+def setup(app: FastAPI, service: QueueService, settings: ServerSettings) -> Callable[[FastAPI], Any]:
+    """Give the app its feedback desk; the background scorer runs only while the app does."""
+    feedback_settings = FeedbackSettings()
+    desk = FeedbackDesk(
+        service,
+        feedback_settings.policy(),
+        self_score=feedback_settings.self_score,
+        self_score_after_s=feedback_settings.self_score_after_s,
+    )
+    app.state.feedback = desk
+
+    @asynccontextmanager
+    async def lifespan(the_app: FastAPI) -> AsyncIterator[None]:
+        desk.start()
+        try:
+            yield
+        finally:
+            desk.close()
+
+    return lifespan
+
+
+def desk_of(request: Request) -> FeedbackDesk:
+    """The feedback desk of this app."""
+    found: FeedbackDesk = request.app.state.feedback
+    return found
+
+
+@router.post("/feedback", status_code=201, responses=ERRORS)
+def submit_feedback(
+    body: FeedbackCreate,
+    request: Request,
+    principal: TabletDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:
+    """Rate a served visit. One feedback per ticket (a second → 409); retrying with the same key replays."""
+    key = _require_key(idempotency_key)
+    dumped = body.model_dump(mode="json")
+    digest = hashlib.sha256(json.dumps(dumped, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    stored, replayed = desk_of(request).submit(
+        ticket_id=body.ticket_id,
+        number=body.number,
+        day=body.day.isoformat() if body.day else None,
+        rating=body.rating,
+        ratings=body.ratings,
+        comment=body.comment,
+        lang=body.lang,
+        idempotency_key=key,
+        scope=principal.token_id,
+        request_hash=digest,
+    )
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return stored
+
+
+@router.get("/counters/{counter_id}/last-served", responses=ERRORS)
+def last_served(counter_id: CounterId, request: Request, principal: PrincipalDep) -> dict[str, Any]:
+    """The ticket just served at this counter, if recent and not yet rated (the counter's feedback tablet)."""
+    if principal.role == "counter" and principal.counter_id != counter_id:
+        raise ApiError(
+            403, "forbidden_counter", "Mã truy cập này thuộc quầy khác.", "This token belongs to another counter."
+        )
+    if principal.role not in ("admin", "kiosk", "feedback", "counter"):
+        raise ApiError(
+            403,
+            "forbidden_role",
+            "Thiết bị này không được phép thực hiện thao tác này.",
+            f"A {principal.role} token may not do this.",
+        )
+    return desk_of(request).last_served(counter_id)
+
+
+@router.post("/feedback/{feedback_id}/sentiment", responses=ERRORS)
+def attach_sentiment(
+    feedback_id: FeedbackId, body: SentimentCreate, request: Request, principal: AgentDep
+) -> dict[str, Any]:
+    """The edge agent's score of the comment; ``rating_mismatch`` flags it for a manager's review."""
+    return desk_of(request).attach_sentiment(
+        feedback_id,
+        label=body.label,
+        score=body.score,
+        probabilities={str(k): v for k, v in body.probabilities.items()} if body.probabilities else None,
+        topics=tuple(body.topics),
+        mismatch=body.rating_mismatch,
+        scored_by=f"{principal.role}:{principal.token_id}",
+    )
+
+
+@router.get("/feedback", responses=ERRORS)
+def list_feedback(
+    request: Request,
+    principal: ManagerDep,
+    date: Annotated[Date | None, Query(description="Service day, YYYY-MM-DD; today by default.")] = None,
+    counter: Annotated[str | None, Query(max_length=16, pattern=r"^[A-Za-z0-9_-]+$")] = None,
+    flagged: Annotated[
+        bool | None, Query(description="Only comments contradicting their rating (or only not).")
+    ] = None,
+) -> dict[str, Any]:
+    """Feedback of a day with comments and sentiment, for the centre's managers."""
+    return desk_of(request).list_feedback(date.isoformat() if date else None, counter, flagged)
+
+
+@router.get("/kpis/feedback", responses=ERRORS)
+def feedback_kpis(
+    request: Request,
+    principal: ReaderDep,
+    date: Annotated[Date | None, Query(description="Service day, YYYY-MM-DD; today by default.")] = None,
+) -> dict[str, Any]:
+    """Satisfaction % (overall, per criterion, counter, service, staff), comment sentiment, flagged count."""
+    return desk_of(request).kpis(date.isoformat() if date else None)

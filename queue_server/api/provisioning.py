@@ -1,0 +1,141 @@
+"""Provisioning: enrolment codes (with QR), device enrolment, the device registry, revocation, device configs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Path, Request
+from fastapi.responses import FileResponse, JSONResponse
+
+from provisioning.contract import CodeCreate, CodeIssued, ConfigChange, EnrolRequest
+from queue_server.api.deps import AdminDep
+from queue_server.api.errors import ErrorBody, error_response
+from queue_server.service import QueueService
+from queue_server.settings import ServerSettings
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api/v1/provisioning", tags=["provisioning"])
+pages = APIRouter(include_in_schema=False)
+ERRORS: dict[int | str, dict[str, Any]] = {c: {"model": ErrorBody} for c in (401, 403, 404, 409, 422, 429)}
+DeviceId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+def setup(app: FastAPI, service: QueueService, settings: ServerSettings) -> None:
+    """Build the provisioner; publish configs and read device statuses over the app's MQTT connection."""
+    from motcua.contract.mqtt import topic_device_status
+    from provisioning.service import Provisioner, ProvisioningError
+    from provisioning.settings import ProvisioningSettings
+
+    prov_settings = ProvisioningSettings()
+    publisher = getattr(app.state, "publisher", None)
+    connection = publisher.connection if publisher is not None else None
+
+    def publish(topic: str, payload: bytes) -> None:
+        if connection is not None:
+            connection.publish(topic, payload, qos=1, retain=True)
+
+    provisioner = Provisioner(
+        service.db,
+        settings.site_id,
+        prov_settings.directory(settings.data_dir),
+        prov_settings,
+        clock=service.clock,
+        publish=publish if connection is not None else None,
+        broker_url_for_devices=prov_settings.device_broker_url,
+    )
+    app.state.provisioner = provisioner
+    if connection is not None:
+        connection.subscribe(
+            topic_device_status(settings.site_id, "any").rsplit("/", 2)[0] + "/+/status",
+            lambda _topic, payload, _retained: provisioner.record_status(payload),
+        )
+        connection.add_connection_listener(lambda up: up and provisioner.publish_all_configs())
+
+    @app.exception_handler(ProvisioningError)
+    async def _refused(request: Request, exc: ProvisioningError) -> JSONResponse:
+        response = error_response(exc.status, exc.code, exc.message_vi, exc.message_en)
+        if exc.retry_after:
+            response.headers["Retry-After"] = str(max(1, round(exc.retry_after)))
+        return response
+
+    app.include_router(pages)
+
+
+def _prov(request: Request) -> Any:
+    return request.app.state.provisioner
+
+
+def _qr_svg(data: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    svg: bytes = image.to_string()
+    return svg.decode("utf-8")
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/ca")
+def site_ca(request: Request) -> dict[str, str]:
+    """The site CA certificate and its fingerprint (public: a device checks it against the announced one)."""
+    ca = _prov(request).ca()
+    return {"site": _prov(request).site_id, "fingerprint": ca.fingerprint, "ca_pem": ca.pem}
+
+
+@router.post("/codes", status_code=201, responses=ERRORS)
+def create_code(body: CodeCreate, request: Request, principal: AdminDep) -> dict[str, Any]:
+    """Create a single-use enrolment code (10 minutes, 5 wrong attempts) for a role and, for counters, a counter."""
+    from urllib.parse import urlencode
+
+    issued = _prov(request).create_code(body.role, body.counter_id, body.label)
+    uri = "motcua-enrol:?" + urlencode(
+        {"server": _base_url(request), "code": issued["code"], "fp": issued["ca_fingerprint"]}
+    )
+    return CodeIssued(**issued, enrol_uri=uri, qr_svg=_qr_svg(uri)).model_dump(mode="json")
+
+
+@router.post("/enrol", responses=ERRORS)
+def enrol(body: EnrolRequest, request: Request) -> dict[str, Any]:
+    """Enrol a device with its code and CSR; returns its identity, credentials and config (once)."""
+    provisioner = _prov(request)
+    provisioner.check_rate(request.client.host if request.client else "unknown")
+    response = provisioner.enrol(body.code, body.csr_pem, body.hostname, _base_url(request))
+    return response.model_dump(mode="json")  # type: ignore[no-any-return]
+
+
+@router.get("/devices", responses=ERRORS)
+def list_devices(request: Request, principal: AdminDep) -> list[dict[str, Any]]:
+    """Pending (with their code's status), enrolled and revoked devices."""
+    return _prov(request).list_devices()  # type: ignore[no-any-return]
+
+
+@router.post("/devices/{device_id}/revoke", responses=ERRORS)
+def revoke_device(device_id: DeviceId, request: Request, principal: AdminDep) -> dict[str, Any]:
+    """Revoke a device: its API token at once, its broker account by regenerating the files and reloading."""
+    return _prov(request).revoke(device_id)  # type: ignore[no-any-return]
+
+
+@router.get("/devices/{device_id}/config", responses=ERRORS)
+def get_config(device_id: DeviceId, request: Request, principal: AdminDep) -> dict[str, Any]:
+    """The device's current config."""
+    return _prov(request).config(device_id).model_dump(mode="json")  # type: ignore[no-any-return]
+
+
+@router.patch("/devices/{device_id}/config", responses=ERRORS)
+def change_config(device_id: DeviceId, body: ConfigChange, request: Request, principal: AdminDep) -> dict[str, Any]:
+    """Change language, layout, printer, voice or timeouts: a new version, published retained to the device."""
+    change = body.model_dump(exclude_none=True)
+    return _prov(request).change_config(device_id, change).model_dump(mode="json")  # type: ignore[no-any-return]
+
+
+@pages.get("/console/provisioning")
+def provisioning_page() -> FileResponse:
+    """The admin page for enrolment codes and devices."""
+    from queue_server.app import WEB_DIR
+
+    return FileResponse(str(WEB_DIR / "provisioning.html"), media_type="text/html; charset=utf-8")
