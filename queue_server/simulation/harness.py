@@ -77,6 +77,8 @@ class InProcessServer:
     clock: Callable[[], datetime]
     broker_url: str | None = None
     port: int = field(default_factory=free_port)
+    # The per-kiosk rate limit runs on wall time; a replay compresses time, so it scales the limit with it.
+    time_factor: float = 1.0
     _server: Any = None
     _thread: threading.Thread | None = None
     service: Any = None
@@ -96,7 +98,12 @@ class InProcessServer:
         from queue_server.store.db import open_database
 
         settings = ServerSettings(
-            data_dir=self.data_dir, site_id=self.site_id, broker_url=self.broker_url, port=self.port
+            data_dir=self.data_dir,
+            site_id=self.site_id,
+            broker_url=self.broker_url,
+            port=self.port,
+            ticket_rate_per_min=30.0 * self.time_factor,
+            ticket_burst=max(10, int(10 * self.time_factor)),
         )
         self.service = QueueService(open_database(self.data_dir), self.site_id, self.config, clock=self.clock)
         app = create_app(settings, service=self.service)

@@ -122,7 +122,12 @@ def replay(scenario: Scenario, *, seed: int = 717, speed: float = 120.0, data_di
         tokens = seed_scenario(root / "site", scenario)
         env = simpy.rt.RealtimeEnvironment(initial_time=scenario.opens - 1, factor=60.0 / speed, strict=False)
         server = InProcessServer(
-            root / "site", scenario.site_id, scenario.config, clock=lambda: scenario.at(env.now), broker_url=mqtt.url
+            root / "site",
+            scenario.site_id,
+            scenario.config,
+            clock=lambda: scenario.at(env.now),
+            broker_url=mqtt.url,
+            time_factor=speed,
         ).start()
         probe = DisplayProbe(mqtt.url, scenario.site_id).start()
         backend = HttpBackend(server.base, tokens, scenario, server=server)
