@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from edge_agent.core.sentiment import LABELS, NORMALIZER_VERSION, SentimentResult, make_result, normalize_text
+from edge_agent.core.sentiment_tokens import TokenVocab, encode_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,21 @@ DEFAULT_MODEL = "feedback_sentiment.onnx"
 def default_model_path() -> Path:
     """Path of the model shipped in the ``models.sentiment`` package."""
     return Path(str(importlib.resources.files("models.sentiment").joinpath(DEFAULT_MODEL)))
+
+
+def build_feed(input_names: Sequence[str], normalised: str, vocab: TokenVocab | None) -> dict[str, Any]:
+    """The ONNX inputs for one normalised comment: the string ``text`` and, for a model with a
+    sequence branch, its ``token_ids`` / ``folded_ids`` (int64 [1, L])."""
+    feed: dict[str, Any] = {}
+    if "text" in input_names:
+        feed["text"] = np.array([[normalised]], dtype=object)
+    if "token_ids" in input_names:
+        if vocab is None:
+            raise ValueError("the model has a token-id input but no token_vocab metadata")
+        ids, folded = encode_tokens(normalised, vocab)
+        feed["token_ids"] = np.array([ids], dtype=np.int64)
+        feed["folded_ids"] = np.array([folded], dtype=np.int64)
+    return feed
 
 
 class SentimentScorer:
@@ -50,12 +66,13 @@ class SentimentScorer:
         self.model_version = meta.get("model_version", "unknown")
         if meta.get("normalizer_version", NORMALIZER_VERSION) != NORMALIZER_VERSION:
             logger.warning("sentiment model was trained with another text normaliser; retrain it")
-        self._input = self._session.get_inputs()[0].name
+        self._inputs = [i.name for i in self._session.get_inputs()]
+        self._vocab = TokenVocab.from_metadata(meta) if "token_ids" in self._inputs else None
         self._prob_output = self._session.get_outputs()[1].name
 
-    def _probabilities(self, normalised: Sequence[str]) -> Any:
-        feed = {self._input: np.array([[t] for t in normalised], dtype=object).reshape(-1, 1)}
-        return self._session.run([self._prob_output], feed)[0]
+    def probabilities(self, normalised: str) -> Any:
+        """Class probabilities (``self.labels`` order) of one ``normalize_text`` output."""
+        return self._session.run([self._prob_output], build_feed(self._inputs, normalised, self._vocab))[0][0]
 
     def score(self, text: str) -> SentimentResult:
         """Score one comment (any case, with or without diacritics); an empty one is neutral."""
@@ -67,10 +84,10 @@ class SentimentScorer:
         results: list[SentimentResult | None] = [None] * len(texts)
         todo = [i for i, n in enumerate(normalised) if n]
         if todo:
-            # One row at a time: ONNX's batched tokeniser pads rows, which is exact but slower
-            # than single rows for the short comments we see.
+            # One row at a time: the sequence branch takes one unpadded comment, and ONNX's
+            # batched string tokeniser is no faster for the short comments we see.
             for i in todo:
-                probs = self._probabilities([normalised[i]])[0]
+                probs = self.probabilities(normalised[i])
                 mapping = {label: float(p) for label, p in zip(self.labels, probs, strict=True)}
                 results[i] = make_result(texts[i], mapping)
         for i, result in enumerate(results):

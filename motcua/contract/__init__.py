@@ -17,6 +17,7 @@ from motcua.contract.mqtt import (
     topic_counter_states,
     topic_device_config,
     topic_device_status,
+    topic_device_statuses,
     topic_events,
     topic_queue_summary,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "topic_counter_states",
     "topic_device_config",
     "topic_device_status",
+    "topic_device_statuses",
     "topic_events",
     "topic_queue_summary",
     "topic_uplink",

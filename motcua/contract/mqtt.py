@@ -70,6 +70,11 @@ def topic_device_status(site: str, device_id: str) -> str:
     return f"{_root(site)}/device/{_segment(device_id, 'device id')}/status"
 
 
+def topic_device_statuses(site: str) -> str:
+    """Subscription filter for the status of every device of a site."""
+    return f"{_root(site)}/device/+/status"
+
+
 def topic_device_config(site: str, device_id: str) -> str:
     """Retained configuration published to one device."""
     return f"{_root(site)}/device/{_segment(device_id, 'device id')}/config"

@@ -1,0 +1,1 @@
+"""Pure monitor logic (alert rules): no I/O, the clock passed in."""

@@ -1,0 +1,248 @@
+"""Alert rules of the provincial monitor: pure functions over events and device rows, ``now`` passed in.
+
+Each rule returns ``AlertCandidate``s; ``reconcile`` compares them with the open alerts so an alert is
+raised once while its condition lasts and resolved when the condition clears.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from queue_server.core.kpis import percentile
+
+LONG_WAIT: Final = "long_wait"
+DEVICE_OFFLINE: Final = "device_offline"
+NEGATIVE_BURST: Final = "negative_feedback_burst"
+OUTBOX_OVERFLOW: Final = "outbox_overflow"
+# Kinds whose alert is resolved automatically when the condition no longer holds.
+CONDITION_KINDS: Final = frozenset({LONG_WAIT, DEVICE_OFFLINE, NEGATIVE_BURST})
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    """Thresholds (the province's targets)."""
+
+    long_wait_min: float = 15.0
+    device_offline_after: timedelta = timedelta(minutes=2)
+    negative_burst_count: int = 3
+    negative_burst_window: timedelta = timedelta(minutes=30)
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+
+@dataclass(frozen=True)
+class EventView:
+    """The fields of a stored event that the rules read."""
+
+    type: str
+    at: datetime
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeviceView:
+    """The fields of a device row that the rules read."""
+
+    device_id: str
+    role: str
+    state: str
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
+class AlertCandidate:
+    """An alert a rule wants raised; ``subject`` tells apart alerts of one kind at one site."""
+
+    site: str
+    kind: str
+    subject: str
+    severity: str
+    message_vi: str
+    message_en: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Identity of the condition: (site, kind, subject)."""
+        return (self.site, self.kind, self.subject)
+
+
+@dataclass(frozen=True)
+class OpenAlert:
+    """An unresolved stored alert."""
+
+    id: int
+    site: str
+    kind: str
+    subject: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Identity of the condition: (site, kind, subject)."""
+        return (self.site, self.kind, self.subject)
+
+
+def start_of_day(now: datetime, timezone: str = "Asia/Ho_Chi_Minh") -> datetime:
+    """Midnight of ``now``'s local day, as an aware datetime."""
+    local = now.astimezone(ZoneInfo(timezone))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _parse_time(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def todays_waits(events: Iterable[EventView], now: datetime) -> list[float]:
+    """Waits in minutes of today's tickets: queued → first call, or queued → now while still waiting."""
+    queued: dict[str, datetime] = {}
+    called: dict[str, datetime] = {}
+    closed: set[str] = set()
+    for event in events:
+        ticket = str(event.data.get("ticket_id", ""))
+        if not ticket:
+            continue
+        if event.type == "ticket.issued":
+            at = _parse_time(event.data.get("queued_at")) or event.at
+            queued.setdefault(ticket, at)
+        elif event.type == "ticket.called":
+            called.setdefault(ticket, event.at)
+        elif event.type in ("ticket.cancelled", "ticket.transferred"):
+            closed.add(ticket)
+    waits: list[float] = []
+    for ticket, at in queued.items():
+        end = called.get(ticket)
+        if end is None:
+            if ticket in closed:
+                continue
+            end = now
+        waits.append(max((end - at).total_seconds() / 60.0, 0.0))
+    return waits
+
+
+def long_wait(site: str, events: Iterable[EventView], now: datetime, rules: AlertRules) -> AlertCandidate | None:
+    """A site whose median wait today (waiting citizens count with their wait so far) passes the target."""
+    waits = todays_waits(events, now)
+    median = percentile(waits, 50)
+    if median is None or median <= rules.long_wait_min:
+        return None
+    return AlertCandidate(
+        site=site,
+        kind=LONG_WAIT,
+        subject="median_wait",
+        severity="critical" if median > 2 * rules.long_wait_min else "warning",
+        message_vi=f"Thời gian chờ trung vị hôm nay {median:.0f} phút, vượt mục tiêu {rules.long_wait_min:.0f} phút",
+        message_en=f"Median wait today is {median:.0f} min, above the {rules.long_wait_min:.0f} min target",
+        data={"median_wait_min": round(median, 1), "tickets": len(waits), "limit_min": rules.long_wait_min},
+    )
+
+
+def devices_offline(site: str, devices: Iterable[DeviceView], now: datetime, rules: AlertRules) -> list[AlertCandidate]:
+    """Devices reported offline, or silent, for longer than ``device_offline_after``."""
+    found: list[AlertCandidate] = []
+    for device in devices:
+        silent = now - device.last_seen
+        if silent <= rules.device_offline_after:
+            continue
+        minutes = silent.total_seconds() / 60.0
+        if device.state == "offline":
+            vi = f"Thiết bị {device.device_id} ({device.role}) mất kết nối {minutes:.0f} phút"
+            en = f"Device {device.device_id} ({device.role}) offline for {minutes:.0f} min"
+        else:
+            vi = f"Thiết bị {device.device_id} ({device.role}) không gửi tín hiệu {minutes:.0f} phút"
+            en = f"Device {device.device_id} ({device.role}) silent for {minutes:.0f} min"
+        found.append(
+            AlertCandidate(
+                site=site,
+                kind=DEVICE_OFFLINE,
+                subject=device.device_id,
+                severity="warning",
+                message_vi=vi,
+                message_en=en,
+                data={
+                    "device_id": device.device_id,
+                    "role": device.role,
+                    "state": device.state,
+                    "since": device.last_seen.isoformat(),
+                },
+            )
+        )
+    return found
+
+
+def is_negative_feedback(data: Mapping[str, Any]) -> bool:
+    """Negative: the model says so, or the citizen rated the service 'dissatisfied'."""
+    sentiment = data.get("sentiment")
+    label = sentiment.get("label") if isinstance(sentiment, Mapping) else None
+    return label == "negative" or data.get("rating") == "dissatisfied"
+
+
+def negative_burst(site: str, feedback: Iterable[EventView], now: datetime, rules: AlertRules) -> AlertCandidate | None:
+    """At least ``negative_burst_count`` negative feedbacks within the last ``negative_burst_window``."""
+    since = now - rules.negative_burst_window
+    negatives = [
+        e for e in feedback if e.type == "feedback.submitted" and since <= e.at <= now and is_negative_feedback(e.data)
+    ]
+    if len(negatives) < rules.negative_burst_count:
+        return None
+    window_min = rules.negative_burst_window.total_seconds() / 60.0
+    services = sorted({str(e.data.get("service", "")) for e in negatives if e.data.get("service")})
+    return AlertCandidate(
+        site=site,
+        kind=NEGATIVE_BURST,
+        subject="feedback",
+        severity="warning",
+        message_vi=f"{len(negatives)} phản hồi tiêu cực trong {window_min:.0f} phút",
+        message_en=f"{len(negatives)} negative feedbacks within {window_min:.0f} min",
+        data={"count": len(negatives), "window_min": window_min, "services": services},
+    )
+
+
+def outbox_overflow(site: str, event: EventView) -> AlertCandidate:
+    """A site's outbox dropped events while its uplink was down."""
+    business = int(event.data.get("dropped_business", 0) or 0)
+    health = int(event.data.get("dropped_health", 0) or 0)
+    return AlertCandidate(
+        site=site,
+        kind=OUTBOX_OVERFLOW,
+        subject=f"{event.data.get('first_seq', '?')}-{event.data.get('last_seq', '?')}",
+        severity="critical" if business else "info",
+        message_vi=f"Hàng đợi gửi lên tỉnh bị tràn: bỏ {business} sự kiện nghiệp vụ, {health} mẫu tình trạng",
+        message_en=f"Uplink outbox overflowed: dropped {business} business events, {health} health samples",
+        data=dict(event.data),
+    )
+
+
+def reconcile(
+    candidates: Sequence[AlertCandidate],
+    open_alerts: Sequence[OpenAlert],
+    evaluated: Iterable[tuple[str, str]],
+) -> tuple[list[AlertCandidate], list[int]]:
+    """(alerts to raise, ids of open alerts to resolve).
+
+    A candidate is raised unless an open alert has its key. An open alert of a condition kind whose
+    (site, kind) was ``evaluated`` and that no candidate matches any more is resolved.
+    """
+    open_keys = {a.key for a in open_alerts}
+    wanted = {c.key for c in candidates}
+    scopes = set(evaluated)
+    raise_: list[AlertCandidate] = []
+    seen: set[tuple[str, str, str]] = set()
+    for candidate in candidates:
+        if candidate.key in open_keys or candidate.key in seen:
+            continue
+        seen.add(candidate.key)
+        raise_.append(candidate)
+    resolve = [
+        a.id for a in open_alerts if a.kind in CONDITION_KINDS and (a.site, a.kind) in scopes and a.key not in wanted
+    ]
+    return raise_, resolve

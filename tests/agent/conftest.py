@@ -1,0 +1,179 @@
+"""Fixtures: a province mosquitto, a site mosquitto bridged to it, the monitor's MQTT ingest, agents."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from edge_agent.bridge import BridgedBroker, start_bridged_broker
+from monitor.alerts import AlertEngine
+from monitor.ingest.mqtt import MqttIngest
+from monitor.ingest.service import IngestService
+from monitor.store import Store, open_store
+from motcua.broker import BrokerProcess, free_port, mosquitto_path, start_broker
+from motcua.contract.mqtt import EventEnvelope, encode_payload, topic_events
+from motcua.mqttclient import MqttConnection
+
+MOTCUA = [sys.executable, "-m", "motcua.cli"]
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 20.0, interval: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+@dataclass
+class Uplink:
+    """A site bridged to a province, with the monitor ingesting from the province broker."""
+
+    site: str
+    tmp: Path
+    province: BrokerProcess
+    site_broker: BridgedBroker
+    store: Store
+    ingest: MqttIngest
+    agents: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start_agent(self, *extra: str, data_dir: Path | None = None) -> subprocess.Popen[bytes]:
+        data_dir = data_dir or self.tmp / "agent"
+        log = open(self.tmp / f"agent-{len(self.agents)}.log", "wb")  # noqa: SIM115
+        proc = subprocess.Popen(
+            [
+                *MOTCUA,
+                "agent",
+                "--data-dir",
+                str(data_dir),
+                "--site",
+                self.site,
+                "--broker",
+                self.site_broker.url,
+                "--heartbeat",
+                "1",
+                "--kpi-interval",
+                "2",
+                *extra,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "MOTCUA_AGENT_ACK_TIMEOUT_S": "2", "MOTCUA_AGENT_RETRY_MAX_S": "1"},
+        )
+        self.agents.append(proc)
+        return proc
+
+    def publisher(self) -> SitePublisher:
+        return SitePublisher(self.site, self.site_broker.url)
+
+
+class SitePublisher:
+    """Plays the queue server's publisher: site events on motcua/{site}/events, QoS 1, awaited PUBACK."""
+
+    def __init__(self, site: str, url: str) -> None:
+        self.site = site
+        self.conn = MqttConnection(url)
+        self.conn.start()
+        assert self.conn.wait_connected(10)
+        self.seq = 0
+
+    def ticket(self, event_type: str = "ticket.issued", **data: object) -> int:
+        self.seq += 1
+        now = datetime.now(UTC)
+        payload = {
+            "ticket_id": f"t{self.seq}",
+            "number": f"A{self.seq:03d}",
+            "service": "HT",
+            "priority": None,
+            "day": now.date().isoformat(),
+            "issued_at": now.isoformat(),
+            "queued_at": now.isoformat(),
+            "counter_id": None,
+            "staff_id": None,
+            "recall_count": 0,
+        }
+        payload.update(data)
+        envelope = EventEnvelope(site=self.site, seq=self.seq, type=event_type, at=now, data=payload)
+        info = self.conn.publish(topic_events(self.site), encode_payload(envelope), qos=1)
+        info.wait_for_publish(10)
+        return self.seq
+
+    def close(self) -> None:
+        self.conn.stop()
+
+
+@pytest.fixture
+def uplink(tmp_path: Path) -> Iterator[Uplink]:
+    assert mosquitto_path(), "mosquitto is not installed"
+    site = f"s{uuid.uuid4().hex[:8]}"
+    province = start_broker(tmp_path / "province", kind="mosquitto")
+    site_broker = start_bridged_broker(tmp_path / "site-broker", site, province.url)
+    store = open_store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    service = IngestService(store, AlertEngine(store))
+    ingest = MqttIngest(province.url, service, client_id=f"monitor-{site}")
+    ingest.start()
+    assert ingest.connection.wait_connected(10)
+    up = Uplink(site, tmp_path, province, site_broker, store, ingest)
+    yield up
+    for proc in up.agents:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    ingest.stop()
+    store.close()
+    site_broker.stop()
+    province.stop()
+
+
+def start_queue_server(data_dir: Path, broker_url: str, site: str) -> tuple[subprocess.Popen[bytes], str, str]:
+    """A real ``motcua server`` with the demo catalogue; returns (process, base URL, kiosk token)."""
+    subprocess.run([*MOTCUA, "admin", "seed-demo", "--data-dir", str(data_dir)], check=True, capture_output=True)
+    kiosk = subprocess.run(
+        [*MOTCUA, "admin", "create-token", "--data-dir", str(data_dir), "--role", "kiosk"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    port = free_port()
+    proc = subprocess.Popen(
+        [*MOTCUA, "server", "--data-dir", str(data_dir), "--port", str(port), "--broker", broker_url, "--site", site],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            return httpx.get(f"{base}/api/v1/healthz", timeout=0.5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    assert wait_until(up, 30), "queue server did not start"
+    return proc, base, kiosk
+
+
+class Helpers:
+    """Helper functions for the tests of this folder (conftest is not importable under importlib mode)."""
+
+    wait_until = staticmethod(wait_until)
+    start_queue_server = staticmethod(start_queue_server)
+    MOTCUA = MOTCUA
+
+
+@pytest.fixture
+def helpers() -> type[Helpers]:
+    return Helpers

@@ -1,0 +1,84 @@
+"""Fixtures of the dashboard tests: a small simulated province in a real SQLite store, a real server."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from monitor_dashboard_helpers import CHROMIUM_ARGS, NOW, Clock, free_port, profiles
+
+
+@pytest.fixture(scope="session")
+def province_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store file holding 3 weeks of six simulated sites up to NOW (generated once per session)."""
+    from monitor.generator import generate
+    from monitor.store import open_store
+
+    path = tmp_path_factory.mktemp("province") / "monitor.db"
+    store = open_store(f"sqlite:///{path}")
+    generate(store, weeks=3, now=NOW, profiles=profiles())
+    store.close()
+    return str(path)
+
+
+@pytest.fixture
+def store(province_db: str, tmp_path: Any) -> Iterator[Any]:
+    """A private copy of the province store (tests ingest into it)."""
+    import shutil
+
+    from monitor.store import open_store
+
+    path = tmp_path / "monitor.db"
+    shutil.copy(province_db, path)
+    opened = open_store(f"sqlite:///{path}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def server(store: Any) -> Iterator[str]:
+    """The dashboard on a real uvicorn server (in a thread) over the test's store; yields its base URL."""
+    import httpx
+    import uvicorn
+    from fastapi import FastAPI
+
+    from monitor.dashboard import mount
+
+    app = FastAPI()
+    mount(app, store, clock=Clock(), refresh_seconds=0.3)
+    port = free_port()
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, name="uvicorn-dashboard", daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/api/v1/dashboard/status", timeout=2).json().get("ready"):
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    yield base
+    uv.should_exit = True
+    thread.join(timeout=10)
+    app.state.dashboard.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright (per module: its sync API keeps an event loop running)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,0 +1,77 @@
+"""Helpers of the dashboard tests: the test clock, the sites, ingesting live events, free ports."""
+
+from __future__ import annotations
+
+import socket
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+# A Thursday, 10:30 in Việt Nam: offices open, the morning peak under way.
+NOW = datetime(2026, 11, 26, 3, 30, tzinfo=UTC)
+# The province centre is large; the tests use districts and communes of one district-sized slice.
+SITES = ("bn-yenphong", "bn-luongtai", "bn-yenpho-cho", "bn-yenpho-dungliet", "bn-yenpho-tamda", "bn-luongt-thua")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class Clock:
+    """A clock that starts at NOW and runs with real time (so live updates move on)."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def __call__(self) -> datetime:
+        return NOW + timedelta(seconds=time.monotonic() - self.started)
+
+
+def profiles() -> list[Any]:
+    from monitor.generator import province_sites
+
+    chosen = {p.info.site: p for p in province_sites()}
+    return [chosen[s] for s in SITES]
+
+
+def next_seq(store: Any, site: str) -> int:
+    seqs = store.seqs(site)
+    return (seqs[-1] if seqs else 0) + 1
+
+
+def issue_tickets(store: Any, site: str, count: int, at: datetime) -> None:
+    """Ingest ``count`` new ticket.issued events of ``site`` at ``at`` through the store's ingest."""
+    from motcua.contract.uplink import UplinkBatch, UplinkEvent
+
+    first = next_seq(store, site)
+    events = [
+        UplinkEvent(
+            site=site,
+            seq=first + i,
+            kind="business",
+            type="ticket.issued",
+            at=at,
+            data={
+                "ticket_id": f"live-{first + i}",
+                "number": f"A9{i:02d}",
+                "service": "HT",
+                "priority": None,
+                "day": "2026-11-26",
+                "issued_at": at.isoformat(),
+                "queued_at": at.isoformat(),
+            },
+        )
+        for i in range(count)
+    ]
+    store.ingest(UplinkBatch(site=site, events=events))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -1,0 +1,120 @@
+"""Screenshots of the dashboard at province scale (not a test): ``python tests/monitor_dashboard/shoot.py``.
+
+Generates (or reuses) a simulated province in a SQLite store, serves the dashboard with its clock fixed
+at the end of the history (a Thursday morning), and saves PNGs under ``docs/monitor/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import sys
+import threading
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default="/tmp/motcua-dashboard-shots.db")
+    parser.add_argument("--now", default="2026-11-26T03:40:00+00:00", help="end of history = dashboard clock")
+    parser.add_argument("--sites", type=int, default=135)
+    parser.add_argument("--weeks", type=int, default=4)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "monitor"))
+    args = parser.parse_args()
+
+    import uvicorn
+    from fastapi import FastAPI
+    from playwright.sync_api import sync_playwright
+
+    from monitor.dashboard import mount
+    from monitor.generator import generate
+    from monitor.store import open_store
+
+    end = datetime.fromisoformat(args.now)
+    store = open_store(f"sqlite:///{args.db}")
+    if not store.count_events():
+        report = generate(store, sites=args.sites, weeks=args.weeks, now=end)
+        print("generated:", report)
+    started = datetime.now(UTC)
+    app = FastAPI()
+    mount(app, store, clock=lambda: end + (datetime.now(UTC) - started))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/api/v1/dashboard/status") as res:
+                status = json.load(res)
+            if status["ready"]:
+                break
+        except OSError:
+            pass
+        time.sleep(0.5)
+    timings = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        with urllib.request.urlopen(base + "/api/v1/dashboard/overview") as res:
+            body = res.read()
+        timings.append(round(1000 * (time.perf_counter() - t0), 1))
+    print("status:", status, "overview HTTP ms:", timings, "bytes:", len(body))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "/")
+        page.wait_for_selector("#sites tbody tr[data-site]")
+        page.screenshot(path=str(out / "overview-vi.png"), full_page=False)
+        page.click("#rank-tabs button[data-level=district]")
+        page.locator("#ranking").scroll_into_view_if_needed()
+        page.screenshot(path=str(out / "ranking-vi.png"), full_page=False)
+        page.click("#lang")
+        page.wait_for_function("document.documentElement.lang === 'en'")
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(out / "overview-en.png"), full_page=False)
+        page.click("#lang")
+        for site, name in (("bn-tthcc", "site-province-vi"), ("bn-yenphong", "site-district-vi")):
+            page.goto(f"{base}/sites/{site}")
+            page.wait_for_selector("#services tbody tr[data-service]")
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+        page.click("#lang")
+        page.wait_for_function("document.documentElement.lang === 'en'")
+        page.screenshot(path=str(out / "site-district-en.png"), full_page=False)
+        page.click("#lang")
+        browser.close()
+        print("page errors:", errors)
+    server.should_exit = True
+    thread.join(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
