@@ -22,15 +22,27 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from edge_agent.core.sentiment import NORMALIZER_VERSION, fold_diacritics, normalize_text
+from edge_agent.core.sentiment import LABELS, NORMALIZER_VERSION, fold_diacritics, normalize_text
 from edge_agent.core.sentiment_metrics import evaluate, format_evaluation
 from models.sentiment.data import Split, load_indomain, load_vsfc
 
 HERE = Path(__file__).resolve().parent
 MODEL_NAME = "feedback_sentiment"
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "1.1.0"
 WORD_TOKENS = r"[^ ]+"  # normalize_text leaves single spaces only: same split in Python re and RE2
 SEED = 717
+# Chosen by ``python -m models.sentiment.select`` on the dev splits only (UIT-VSFC dev, the
+# generated in-domain dev and the hand-written in-domain dev); see MODEL_CARD.md.
+DEFAULTS: dict[str, float] = {
+    "c": 8.0,
+    "indomain_weight": 1.0,
+    "vsfc_fold_weight": 0.3,
+    "neutral_bias": -0.25,
+    "lstm_weight": 0.3,
+    "lstm_epochs": 4,
+    "lstm_indomain_weight": 2.0,
+}
+REFERENCE_FILE = "reference_probabilities.npz"
 
 
 def build_pipeline(c: float = 4.0, max_word: int = 150000, max_char: int = 150000) -> Pipeline:
@@ -79,12 +91,23 @@ def training_set(
     return texts, labels, weights
 
 
-def fit(pipe: Pipeline, parts: Sequence[tuple[list[str], list[str], list[float]]]) -> Pipeline:
-    """Fit ``pipe`` on the concatenated training parts with their sample weights."""
+def fit(
+    pipe: Pipeline, parts: Sequence[tuple[list[str], list[str], list[float]]], neutral_bias: float = 0.0
+) -> Pipeline:
+    """Fit ``pipe`` on the concatenated training parts with their sample weights.
+
+    ``neutral_bias`` is added to the neutral intercept after fitting (a prior shift towards the
+    rare neutral class, chosen on the dev splits); it lives in the model's own ``intercept_``, so
+    the ONNX export and scikit-learn stay identical.
+    """
     x = [t for part in parts for t in part[0]]
     y = [label for part in parts for label in part[1]]
     w = np.array([v for part in parts for v in part[2]])
-    return pipe.fit(x, y, clf__sample_weight=w)
+    pipe.fit(x, y, clf__sample_weight=w)
+    if neutral_bias:
+        clf = pipe.named_steps["clf"]
+        clf.intercept_[list(clf.classes_).index("neutral")] += neutral_bias
+    return pipe
 
 
 def stripped(split: Split) -> Split:
@@ -103,8 +126,31 @@ def report(name: str, predict: Callable[[list[str]], list[str]], splits: Sequenc
     return out
 
 
-def export_onnx(pipe: Pipeline, path: Path) -> None:
-    """Convert the pipeline to ONNX (string input ``text`` [N, 1]; outputs label, probabilities)."""
+class Ensemble:
+    """TF-IDF logistic regression averaged with the BiLSTM branch: what the ONNX graph computes."""
+
+    def __init__(self, pipe: Pipeline, lstm: Any, lstm_weight: float) -> None:
+        self.pipe, self.lstm, self.lstm_weight = pipe, lstm, lstm_weight
+        self.classes_ = [str(c) for c in pipe.named_steps["clf"].classes_]
+        if self.classes_ != list(LABELS):
+            raise ValueError(f"classes {self.classes_} are not {LABELS}")
+
+    def predict_proba(self, normalised: Sequence[str]) -> np.ndarray:
+        """Class probabilities, columns in ``LABELS`` order."""
+        p: np.ndarray = np.asarray(self.pipe.predict_proba(list(normalised)), dtype=np.float64)
+        if self.lstm is None or self.lstm_weight == 0:
+            return p
+        q: np.ndarray = np.asarray(self.lstm.predict_proba(normalised), dtype=np.float64)
+        return (1 - self.lstm_weight) * p + self.lstm_weight * q
+
+    def predict(self, normalised: Sequence[str]) -> list[str]:
+        """Arg-max labels."""
+        return [self.classes_[i] for i in self.predict_proba(normalised).argmax(axis=1)]
+
+
+def export_onnx(pipe: Pipeline, path: Path, lstm: Any = None, lstm_weight: float = 0.0) -> None:
+    """Convert the model to ONNX: ``text`` [N, 1] string input; with a BiLSTM branch also
+    ``token_ids``/``folded_ids`` [1, L] (one comment per call); outputs label, probabilities."""
     from skl2onnx import convert_sklearn
     from skl2onnx.common.data_types import StringTensorType
 
@@ -127,10 +173,29 @@ def export_onnx(pipe: Pipeline, path: Path) -> None:
         "model_version": MODEL_VERSION,
         "input": "edge_agent.core.sentiment.normalize_text(comment)",
     }
+    doc = "motcua feedback sentiment: word+char TF-IDF logistic regression (negative/neutral/positive)"
+    if lstm is not None and lstm_weight > 0:
+        import tempfile
+
+        import onnx
+
+        from models.sentiment.lstm import merge_with_tfidf
+
+        with tempfile.TemporaryDirectory() as tmp:
+            lstm_path = Path(tmp) / "bilstm.onnx"
+            lstm.export(lstm_path)
+            onx = merge_with_tfidf(onx, onnx.load(str(lstm_path)), lstm_weight)
+        meta["input"] += "; token_ids/folded_ids = edge_agent.core.sentiment_tokens.encode_tokens(text)"
+        meta["lstm_weight"] = str(lstm_weight)
+        meta.update(lstm.vocab.to_metadata())
+        doc = (
+            f"motcua feedback sentiment: word+char TF-IDF logistic regression ({1 - lstm_weight:g}) averaged "
+            f"with a syllable BiLSTM ({lstm_weight:g}) (negative/neutral/positive)"
+        )
     for key, value in meta.items():
         prop = onx.metadata_props.add()
         prop.key, prop.value = key, value
-    onx.doc_string = "motcua feedback sentiment: word+char TF-IDF logistic regression (negative/neutral/positive)"
+    onx.doc_string = doc
     path.write_bytes(onx.SerializeToString())
 
 
@@ -143,17 +208,40 @@ def _session(path: Path) -> Any:
     return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
 
-def check_agreement(pipe: Pipeline, path: Path, splits: Sequence[Split], tol: float = 1e-4) -> dict[str, Any]:
-    """Score every row one at a time in ONNX Runtime and in scikit-learn; return the worst gaps."""
+def _feeder(sess: Any) -> Callable[[str], dict[str, Any]]:
+    from edge_agent.core.sentiment_tokens import TokenVocab
+    from edge_agent.sentiment.scorer import build_feed
+
+    names = [i.name for i in sess.get_inputs()]
+    meta = sess.get_modelmeta().custom_metadata_map
+    vocab = TokenVocab.from_metadata(meta) if "token_ids" in names else None
+    return lambda text: build_feed(names, text, vocab)
+
+
+def check_agreement(
+    pipe: Pipeline | Ensemble,
+    path: Path,
+    splits: Sequence[Split],
+    tol: float = 1e-4,
+    reference: dict[str, np.ndarray] | None = None,
+) -> dict[str, Any]:
+    """Score every row one at a time in ONNX Runtime and in the training frameworks (scikit-learn,
+    plus PyTorch for the BiLSTM branch); return the worst gaps.  ``reference`` receives the
+    training-framework probabilities of every row (for the CI test that needs no torch)."""
     sess = _session(path)
-    classes = [str(c) for c in pipe.named_steps["clf"].classes_]
+    feed = _feeder(sess)
+    classes = [str(c) for c in (pipe.classes_ if isinstance(pipe, Ensemble) else pipe.named_steps["clf"].classes_)]
     out: dict[str, Any] = {}
     for split in splits:
         norm = [normalize_text(t) for t in split.texts]
         sk = pipe.predict_proba(norm)
+        if reference is not None:
+            reference[split.name] = np.asarray(sk, dtype=np.float64)
         worst, label_diff = 0.0, 0
         for i, text in enumerate(norm):
-            _, probs = sess.run(None, {"text": np.array([[text]], dtype=object)})
+            if not text:  # the scorer never runs the model on an empty comment
+                continue
+            _, probs = sess.run(None, feed(text))
             worst = max(worst, float(np.max(np.abs(probs[0] - sk[i]))))
             label_diff += classes[int(np.argmax(probs[0]))] != classes[int(np.argmax(sk[i]))]
         out[split.name] = {"rows": len(norm), "max_abs_prob_diff": worst, "label_disagreements": label_diff}
@@ -166,11 +254,12 @@ def check_agreement(pipe: Pipeline, path: Path, splits: Sequence[Split], tol: fl
 def measure_latency(path: Path, texts: Sequence[str], repeats: int = 3) -> dict[str, float]:
     """Per-comment latency (normalise + ONNX, one thread), in milliseconds."""
     sess = _session(path)
+    feed = _feeder(sess)
     times: list[float] = []
     for _ in range(repeats):
         for text in texts:
             start = time.perf_counter()
-            sess.run(None, {"text": np.array([[normalize_text(text)]], dtype=object)})
+            sess.run(None, feed(normalize_text(text)))
             times.append((time.perf_counter() - start) * 1000)
     arr = np.array(times)
     return {"p50_ms": float(np.percentile(arr, 50)), "p99_ms": float(np.percentile(arr, 99)), "n": len(arr)}
@@ -179,11 +268,27 @@ def measure_latency(path: Path, texts: Sequence[str], repeats: int = 3) -> dict[
 def main(argv: Sequence[str] | None = None) -> int:
     """Train, evaluate, export, check and document the model."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--c", type=float, default=4.0, help="inverse regularisation of the classifier")
-    parser.add_argument("--indomain-weight", type=float, default=2.0, help="sample weight of in-domain rows")
+    parser.add_argument("--c", type=float, default=DEFAULTS["c"], help="inverse regularisation of the classifier")
     parser.add_argument(
-        "--vsfc-fold-weight", type=float, default=0.3, help="weight of the accent-stripped copies of UIT-VSFC rows"
+        "--indomain-weight", type=float, default=DEFAULTS["indomain_weight"], help="sample weight of in-domain rows"
     )
+    parser.add_argument(
+        "--neutral-bias", type=float, default=DEFAULTS["neutral_bias"], help="added to the neutral intercept"
+    )
+    parser.add_argument(
+        "--vsfc-fold-weight",
+        type=float,
+        default=DEFAULTS["vsfc_fold_weight"],
+        help="weight of the accent-stripped copies of UIT-VSFC rows",
+    )
+    parser.add_argument(
+        "--lstm-weight",
+        type=float,
+        default=DEFAULTS["lstm_weight"],
+        help="weight of the BiLSTM branch in the average (0: TF-IDF logistic regression alone, no torch)",
+    )
+    parser.add_argument("--lstm-epochs", type=int, default=int(DEFAULTS["lstm_epochs"]))
+    parser.add_argument("--lstm-indomain-weight", type=float, default=DEFAULTS["lstm_indomain_weight"])
     parser.add_argument("--out-dir", type=Path, default=HERE, help="where the .onnx, card and metrics go")
     parser.add_argument("--no-export", action="store_true", help="train and evaluate only")
     parser.add_argument("--skip-baseline", action="store_true", help="skip the UIT-VSFC-only baseline")
@@ -191,12 +296,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.time()
 
     vsfc = {s: load_vsfc(s) for s in ("train", "dev", "test")}
-    ind = {s: load_indomain(s) for s in ("train", "dev", "test")}
+    ind = {s: load_indomain(s) for s in ("train", "dev", "dev_handwritten", "test")}
     eval_splits = [
         vsfc["dev"],
         vsfc["test"],
         stripped(vsfc["test"]),
         ind["dev"],
+        ind["dev_handwritten"],
+        stripped(ind["dev_handwritten"]),
         ind["test"],
         stripped(ind["test"]),
     ]
@@ -205,34 +312,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         "C": args.c,
         "indomain_weight": args.indomain_weight,
         "vsfc_fold_weight": args.vsfc_fold_weight,
+        "neutral_bias": args.neutral_bias,
+        "lstm_weight": args.lstm_weight,
+        "lstm_epochs": args.lstm_epochs,
+        "lstm_indomain_weight": args.lstm_indomain_weight,
     }
-    # Hyper-parameters were chosen on UIT-VSFC dev and the in-domain dev split; the final model
-    # then also learns from UIT-VSFC dev.  The two test splits are never trained on.
+    # Hyper-parameters were chosen on the dev splits (models/sentiment/select.py); the final model
+    # then also learns from UIT-VSFC dev.  The hand-written in-domain dev split and the two test
+    # splits are never trained on.
     vsfc_part = training_set([vsfc["train"], vsfc["dev"]], fold_weight=args.vsfc_fold_weight)
     ind_part = training_set([ind["train"]], weight=args.indomain_weight)
 
     if not args.skip_baseline:
-        base = fit(build_pipeline(args.c), [vsfc_part])
+        base = fit(build_pipeline(args.c), [vsfc_part], args.neutral_bias)
         metrics["vsfc_only"] = report("vsfc-only", lambda x: list(base.predict(x)), eval_splits)
 
-    pipe = fit(build_pipeline(args.c), [vsfc_part, ind_part])
+    pipe = fit(build_pipeline(args.c), [vsfc_part, ind_part], args.neutral_bias)
+    selection = HERE / "selection.json"
+    if selection.is_file():
+        chosen = json.loads(selection.read_text())
+        metrics["selection"] = {k: chosen[k] for k in ("criterion", "best", "best_per_lstm_weight") if k in chosen}
     metrics["train_rows"] = {
         "vsfc_train_dev": len(vsfc["train"].rows) + len(vsfc["dev"].rows),
         "indomain_train": len(ind["train"].rows),
         "with_accent_stripped_copies": len(vsfc_part[0]) + len(ind_part[0]),
     }
-    metrics["splits"] = report("final", lambda t: list(pipe.predict(t)), eval_splits)
     features = pipe.named_steps["features"].transformer_list
     metrics["features"] = {name: len(vec.vocabulary_) for name, vec in features}
+    lstm = None
+    if args.lstm_weight > 0:
+        from models.sentiment.lstm import train_lstm
+
+        metrics["splits_tfidf_only"] = report("tfidf-only", lambda t: list(pipe.predict(t)), eval_splits)
+        lstm_started = time.time()
+        lstm_ind = training_set([ind["train"]], weight=args.lstm_indomain_weight)
+        lstm = train_lstm(
+            vsfc_part[0] + lstm_ind[0], vsfc_part[1] + lstm_ind[1], vsfc_part[2] + lstm_ind[2], args.lstm_epochs, SEED
+        )
+        metrics["lstm_train_seconds"] = round(time.time() - lstm_started, 1)
+        metrics["lstm_vocab"] = {"tokens": len(lstm.vocab.tokens), "folded": len(lstm.vocab.folded)}
+    model = Ensemble(pipe, lstm, args.lstm_weight)
+    metrics["splits"] = report("final", model.predict, eval_splits)
     if args.no_export:
         print(f"done in {time.time() - started:.0f}s (not exported)")
         return 0
 
     args.out_dir.mkdir(parents=True, exist_ok=True)
     onnx_path = args.out_dir / f"{MODEL_NAME}.onnx"
-    export_onnx(pipe, onnx_path)
+    export_onnx(pipe, onnx_path, lstm, args.lstm_weight)
     metrics["size_bytes"] = onnx_path.stat().st_size
-    metrics["agreement"] = check_agreement(pipe, onnx_path, [vsfc["test"], ind["test"], stripped(ind["test"])])
+    reference: dict[str, np.ndarray] = {}
+    metrics["agreement"] = check_agreement(
+        model, onnx_path, [vsfc["test"], ind["test"], stripped(ind["test"])], reference=reference
+    )
+    # Training-framework probabilities of every test row: the CI test compares the shipped ONNX
+    # with them without needing PyTorch.
+    arrays: dict[str, Any] = {k: v.astype(np.float32) for k, v in reference.items()}
+    np.savez_compressed(args.out_dir / REFERENCE_FILE, **arrays)
     metrics["latency"] = measure_latency(onnx_path, ind["test"].texts + vsfc["test"].texts[:600])
     metrics["train_seconds"] = round(time.time() - started, 1)
     print(f"model {onnx_path} {metrics['size_bytes'] / 1e6:.2f} MB; latency {metrics['latency']}")
@@ -241,9 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     write_model_card(args.out_dir / "MODEL_CARD.md", metrics)
     print(
-        format_evaluation(
-            evaluate(ind["test"].labels, list(pipe.predict([normalize_text(t) for t in ind["test"].texts])))
-        )
+        format_evaluation(evaluate(ind["test"].labels, model.predict([normalize_text(t) for t in ind["test"].texts])))
     )
     return 0
 

@@ -141,3 +141,15 @@ def test_core_modules_import_no_heavy_dependencies() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_encode_tokens_maps_exact_and_folded_spellings() -> None:
+    from edge_agent.core.sentiment_tokens import UNK_ID, TokenVocab, encode_tokens
+
+    vocab = TokenVocab(["chờ", "lâu", "quá"], ["cho", "lau", "qua"])
+    assert encode_tokens("chờ lâu quá", vocab) == ([2, 3, 4], [2, 3, 4])
+    assert encode_tokens("cho lau qua", vocab) == ([UNK_ID] * 3, [2, 3, 4])
+    assert encode_tokens("", vocab) == ([UNK_ID], [UNK_ID])
+    assert len(encode_tokens(" ".join(["chờ"] * 100), vocab)[0]) == 64
+    again = TokenVocab.from_metadata(vocab.to_metadata())
+    assert (again.tokens, again.folded) == (vocab.tokens, vocab.folded)
