@@ -1,0 +1,87 @@
+"""Kiosk benchmark: cold start to welcome, tap-to-next-screen latency, RSS, "take ticket" tap to printed bytes.
+
+Runs a real queue server and the real kiosk app offscreen (1920x1080) in subprocesses, through the
+test harness. Usage: ``.venv/bin/python benchmarks/bench_kiosk.py [--rounds N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.kiosk.conftest import Kiosk, free_port, motcua  # noqa: E402
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=15, help="screen-change rounds (4 taps each)")
+    args = parser.parse_args()
+    import subprocess
+
+    import httpx
+
+    work = Path(tempfile.mkdtemp(prefix="bench-kiosk-"))
+    motcua("admin", "seed-demo", "--data-dir", str(work / "server"))
+    token = motcua("admin", "create-token", "--data-dir", str(work / "server"), "--role", "kiosk").stdout.split()[-1]
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "motcua.cli", "server", "--data-dir", str(work / "server"), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{url}/api/v1/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    settings = {
+        "environment": "development", "server_url": url, "token": token, "voice": "off", "printer": "dummy:",
+        "catalogue_cache": str(work / "cache.json"), "state_dir": str(work / "state"), "windowed": True,
+    }  # fmt: skip
+    try:
+        kiosk = Kiosk(settings, work / "kiosk")
+        cold = kiosk.request("startup")["welcome_s"]
+        kiosk.wait_for(lambda s: s["procedures"] > 0, 60)
+        latencies: list[float] = []
+        for _ in range(args.rounds):
+            for tap in ("start", "find", "field:HOTICH", "procedure:HT-KS-01", "back", "back", "back", "home"):
+                latencies.append(kiosk.request("frame_tap", id=tap)["ms"])
+        rss = rss_mb(kiosk.process.pid)
+        printed: list[float] = []
+        for _ in range(5):
+            kiosk.request("tap", id="start")
+            kiosk.request("tap", id="take_ticket")
+            printed.append(kiosk.request("tap_to_print", id="service:CT")["ms"])
+            kiosk.request("tap", id="home")
+        rss = max(rss, rss_mb(kiosk.process.pid))
+        kiosk.stop()
+    finally:
+        server.terminate()
+        server.wait(10)
+    latencies.sort()
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    print(f"cold start to welcome screen : {cold:.2f} s   (target < 4 s)")
+    print(f"tap -> next screen drawn     : p50 {statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms"
+          f"   (n={len(latencies)}, target p95 < 100 ms)")  # fmt: skip
+    print(f"RSS                          : {rss:.0f} MB   (target < 250 MB)")
+    print(f"'take ticket' tap -> printed : median {statistics.median(printed):.0f} ms, max {max(printed):.0f} ms (n=5)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""The base of every kiosk screen: a Kivy Screen that knows its controller and redraws from its view-model."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kivy.uix.screenmanager import Screen
+from kivy.utils import escape_markup
+
+from kiosk_ui.kiosk.widgets import KButton, KLabel, walk_all
+
+_MARKUP = re.compile(r"\[/?[a-z]+(=[^\]]*)?\]")
+
+
+def big(title: str, sub: str = "", *, fs: float = 1.0, title_px: float = 46, sub_px: float = 30) -> str:
+    """Markup of a button with a bold title line and a smaller line under it."""
+    text = f"[size={int(title_px * fs)}][b]{escape_markup(title)}[/b][/size]"
+    if sub:
+        text += f"\n[size={int(sub_px * fs)}]{escape_markup(sub)}[/size]"
+    return text
+
+
+class KioskScreen(Screen):  # type: ignore[misc]
+    """A screen with a controller; ``refresh()`` redraws it from the flow's state."""
+
+    say_key = "welcome_say"
+
+    def __init__(self, controller: Any, **kwargs: Any) -> None:
+        self.controller = controller
+        super().__init__(**kwargs)
+
+    @property
+    def flow(self) -> Any:
+        """The visit's state machine."""
+        return self.controller.flow
+
+    @property
+    def lang(self) -> str:
+        """The visit's language."""
+        return str(self.controller.flow.lang)
+
+    @property
+    def fs(self) -> float:
+        """The text scale (1.0, or larger in large-text mode)."""
+        return float(self.controller.app.fs)
+
+    def refresh(self) -> None:
+        """Redraw the dynamic parts (lists, texts) from the view-model."""
+
+    def instruction(self) -> str:
+        """What 'read aloud' says on this screen."""
+        return str(self.controller.t(self.say_key))
+
+    def texts(self) -> list[str]:
+        """Every visible text on this screen (tests, reading time)."""
+        found = []
+        for widget in walk_all(self):
+            if isinstance(widget, KLabel | KButton) and widget.text and getattr(widget, "kind", "") != "key":
+                found.append(_MARKUP.sub("", widget.text))
+        return found

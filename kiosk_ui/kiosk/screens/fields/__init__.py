@@ -1,0 +1,1 @@
+"""The fields screen: view-model (model.py), view (view.py), layout (fields.kv)."""

@@ -1,0 +1,1 @@
+"""The priority screen: view-model (model.py), view (view.py), layout (priority.kv)."""

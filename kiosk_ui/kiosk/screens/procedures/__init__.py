@@ -1,0 +1,1 @@
+"""The procedures screen: view-model (model.py), view (view.py), layout (procedures.kv)."""
