@@ -118,7 +118,9 @@ def _nfc(text: str) -> str:
 
 
 def _text(raw: Mapping[str, object], key: str, *, default: str | None = None) -> str:
-    value = raw.get(key, default)
+    value = raw.get(key)
+    if value is None:  # absent, or null in the server's JSON for optional texts
+        value = default
     if not isinstance(value, str):
         raise ValueError(f"Định nghĩa trường thiếu '{key}' / Field definition needs a string '{key}'")
     return unicodedata.normalize("NFC", value)

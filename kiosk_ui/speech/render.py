@@ -7,6 +7,8 @@ and the words can never overlap each other or the next call.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import logging
 import sys
 import tempfile
@@ -38,6 +40,13 @@ _ENGINE: Any = None
 _ENGINE_LOCK = threading.Lock()
 
 
+def _release_engine() -> None:
+    """Drop the engine while modules still exist: pyttsx3's ``__del__`` fails noisily at interpreter teardown."""
+    global _ENGINE
+    _ENGINE = None
+    gc.collect()
+
+
 class EspeakSynth:
     """pyttsx3 + espeak-ng, rendering to a WAV file with ``save_to_file`` (never ``say``, which runs aplay)."""
 
@@ -55,6 +64,7 @@ class EspeakSynth:
             import pyttsx3
 
             _ENGINE = pyttsx3.init("espeak")
+            atexit.register(_release_engine)
             # The driver prints "Audio saved to ..." for every file; silence that module's print
             # only (redirecting sys.stdout would swallow other threads' output meanwhile).
             driver_module = sys.modules.get("pyttsx3.drivers.espeak")

@@ -310,3 +310,23 @@ def test_prefill_skips_missing_old_id() -> None:
 def test_validation_never_raises(name: str, raw: str, partial: bool) -> None:
     result = validate_field(FIELDS[name], raw, today=TODAY, partial=partial)
     assert result.ok or (result.message_vi and result.message_en)
+
+
+def test_field_from_the_servers_json_with_null_optional_texts_parses():
+    from kiosk_ui.core.forms import parse_field
+
+    field = parse_field(
+        {
+            "name": "phone",
+            "label_vi": "Số điện thoại",
+            "label_en": "Phone",
+            "type": "phone",
+            "required": True,
+            "help_vi": None,
+            "help_en": None,
+            "choices": [],
+            "prefill": None,
+            "max_length": None,
+        }
+    )
+    assert field.name == "phone" and field.help_vi == ""

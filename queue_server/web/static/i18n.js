@@ -41,6 +41,10 @@
       "index.admin.desc": "Dịch vụ, quầy, hàng đợi trực tiếp, mã truy cập và chỉ số trong ngày.",
       "index.docs": "Tài liệu API",
       "index.docs.desc": "Mô tả OpenAPI của máy chủ hàng đợi.",
+      "index.staffing": "Khuyến nghị bố trí quầy",
+      "index.staffing.desc": "Số quầy cần mở theo giờ và dịch vụ để chờ không quá 15 phút.",
+      "index.provisioning": "Thiết bị",
+      "index.provisioning.desc": "Mã đăng ký thiết bị, thiết bị đang chờ và đã đăng ký, thu hồi.",
 
       // counter page
       "counter.title": "Quầy giao dịch",
@@ -219,6 +223,10 @@
       "index.admin.desc": "Services, counters, the live queue, access tokens and today's KPIs.",
       "index.docs": "API documentation",
       "index.docs.desc": "OpenAPI description of the queue server.",
+      "index.staffing": "Staffing advice",
+      "index.staffing.desc": "Counters to open per hour and service to keep waits within 15 minutes.",
+      "index.provisioning": "Devices",
+      "index.provisioning.desc": "Enrolment codes, pending and enrolled devices, revocation.",
 
       "counter.title": "Service counter",
       "signin.title": "Counter sign-in",

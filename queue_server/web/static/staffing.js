@@ -1,7 +1,7 @@
 // Staffing advice page: GET /api/v1/staffing, a table of counters per hour (rows) and service (columns).
 (function () {
   "use strict";
-  var KEY = "motcua.admin-token";
+  var KEY = "motcua.admin.token";  // shared with the admin page (sessionStorage, never localStorage)
   var $ = function (id) { return document.getElementById(id); };
 
   function cell(tag, text, title) {
@@ -40,7 +40,7 @@
 
   function load() {
     var token = $("token").value.trim();
-    if (token) { localStorage.setItem(KEY, token); }
+    if (token) { sessionStorage.setItem(KEY, token); }
     var url = "/api/v1/staffing?target=" + encodeURIComponent($("target").value) + "&days=" + encodeURIComponent($("days").value);
     fetch(url, { headers: { "Authorization": "Bearer " + token } })
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
@@ -51,7 +51,12 @@
       .catch(function () { $("status").textContent = "Không kết nối được máy chủ / Cannot reach the server."; });
   }
 
-  $("token").value = localStorage.getItem(KEY) || "";
+  var fragment = new URLSearchParams(window.location.hash.slice(1));
+  if (fragment.get("token")) {
+    sessionStorage.setItem(KEY, fragment.get("token"));
+    history.replaceState(null, "", window.location.pathname);  // keep the token out of the address bar
+  }
+  $("token").value = sessionStorage.getItem(KEY) || "";
   $("load").addEventListener("click", load);
   if ($("token").value) { load(); }
 })();
