@@ -111,8 +111,11 @@ class FeedbackApp(App):  # type: ignore[misc]
 
     def on_start(self) -> None:
         """Poll the server and tick the view-model's timers."""
+        from provisioning.sdnotify import ping_from_ui_loop
+
         self.link.start_polling(self._answer)
         Clock.schedule_interval(lambda _dt: self.flow.tick(self._now()), 0.5)
+        ping_from_ui_loop(Clock.schedule_interval)  # systemd Type=notify + WatchdogSec (firmware_configs)
 
     def on_stop(self) -> None:
         """Stop polling."""
