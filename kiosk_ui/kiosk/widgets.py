@@ -28,6 +28,7 @@ __all__ = [
     "KButton",
     "KLabel",
     "KeyboardPad",
+    "Pool",
     "QrImage",
     "load_kv_once",
     "walk_all",
@@ -61,11 +62,41 @@ class KButton(ButtonBehavior, Label):  # type: ignore[misc]
     payload = ObjectProperty(None, allownone=True)
 
 
-def tile(text: str, tap_id: str, on_tap: Callable[[], None], *, kind: str = "tile", base_size: float = 30) -> KButton:
-    """A tile button that calls ``on_tap()`` when released."""
-    button = KButton(text=text, tap_id=tap_id, kind=kind, base_size=base_size)
-    button.bind(on_release=lambda *_a: on_tap())
+def _fire(button: KButton) -> None:
+    if button.payload is not None:
+        button.payload()
+
+
+def pooled_tile(*, kind: str = "tile", base_size: float = 30, markup: bool = True) -> KButton:
+    """A reusable tile: a release calls its ``payload`` (set by the view on every refresh)."""
+    button = KButton(kind=kind, base_size=base_size, markup=markup)
+    button.bind(on_release=_fire)
     return button
+
+
+class Pool:
+    """The children of one container, reused across refreshes instead of rebuilt.
+
+    ``take(n)`` returns the first ``n`` widgets (creating only the missing ones) and makes them the
+    container's children; the view then sets their texts. A text that did not change is not rendered
+    again, and no widget, texture or binding is created per refresh, so memory stays flat all day.
+    """
+
+    def __init__(self, container: Widget, factory: Callable[[], Widget]) -> None:
+        self.container = container
+        self.factory = factory
+        self.items: list[Widget] = []
+
+    def take(self, count: int) -> list[Widget]:
+        """The first ``count`` widgets, shown in the container in order."""
+        while len(self.items) < count:
+            self.items.append(self.factory())
+        wanted = self.items[:count]
+        if self.container.children[::-1] != wanted:
+            self.container.clear_widgets()
+            for widget in wanted:
+                self.container.add_widget(widget)
+        return wanted
 
 
 def walk_all(widget: Widget) -> Iterator[Widget]:
@@ -123,15 +154,16 @@ class KeyboardPad(BoxLayout):  # type: ignore[misc]
     def __init__(self, on_key: Callable[[str], None] | None = None, **kwargs: Any) -> None:
         super().__init__(orientation="vertical", spacing=8, **kwargs)
         self.on_key = on_key
-        self.bind(layout=self._rebuild, lang=self._rebuild, mode=self._rebuild, shift=self._rebuild)
+        self._keys: list[tuple[KButton, str]] = []
+        self._built: tuple[str, bool] | None = None
+        self.bind(layout=self._rebuild, show_modes=self._rebuild, lang=self._relabel, mode=self._relabel)
+        self.bind(shift=self._relabel)
         self._rebuild()
 
-    def _key(self, label: str, key: str, *, kind: str = "key", size_x: float = 1.0, selected: bool = False) -> KButton:
-        button = KButton(
-            text=label, tap_id=f"key:{key}", kind=kind, size_hint_x=size_x, base_size=34 if kind == "key" else 22
-        )
-        button.selected = selected
+    def _key(self, key: str, *, kind: str = "key", size_x: float = 1.0) -> KButton:
+        button = KButton(tap_id=f"key:{key}", kind=kind, size_hint_x=size_x, base_size=34 if kind == "key" else 22)
         button.bind(on_release=lambda *_a: self._press(key))
+        self._keys.append((button, key))
         return button
 
     def _press(self, key: str) -> None:
@@ -145,39 +177,55 @@ class KeyboardPad(BoxLayout):  # type: ignore[misc]
         return row
 
     def _rebuild(self, *_args: Any) -> None:
+        """Create the keys, only when the layout changes (language, mode and shift only relabel them)."""
+        structure = (self.layout, self.show_modes)
+        if structure == self._built:
+            return
+        self._built = structure
         self.clear_widgets()
-        lang = self.lang
+        self._keys = []
         if self.layout in _PADS:
             for index, keys in enumerate(_PADS[self.layout]):
-                row = [self._key(k, k) for k in keys]
+                row = [self._key(k) for k in keys]
                 if index == len(_PADS[self.layout]) - 1:
-                    row.append(self._key(t("kb_backspace", lang), "\b", kind="tool"))
+                    row.append(self._key("\b", kind="tool"))
                 self.add_widget(self._row(row))
-            self.add_widget(self._row([self._key(t("kb_clear", lang), "\x00", kind="tool")]))
-            return
-        letters: list[str] = list(_LETTERS)
-        if self.layout == "email":
-            letters[-1] = letters[-1] + "@._-"
+            self.add_widget(self._row([self._key("\x00", kind="tool")]))
         else:
-            letters[-1] = letters[-1] + ",.-"
-        for index, keys in enumerate(letters):
-            row = [self._key(k.upper() if self.shift and k.isalpha() else k, k) for k in keys]
-            if index == len(letters) - 1:
-                row.append(self._key(t("kb_backspace", lang), "\b", kind="tool", size_x=2))
-            self.add_widget(self._row(row))
-        bottom = [
-            self._key(t("kb_shift", lang), "shift", kind="tool", size_x=1.5, selected=self.shift),
-            self._key(t("kb_space", lang), " ", kind="tool", size_x=4),
-            self._key(t("kb_clear", lang), "\x00", kind="tool", size_x=1.5),
-        ]
-        if self.show_modes and self.layout == "text":
-            for mode in ("telex", "vni", "plain"):
-                bottom.append(
-                    self._key(
-                        t(f"kb_{mode}", lang), f"mode:{mode}", kind="tool", size_x=1.5, selected=self.mode == mode
-                    )
-                )
-        self.add_widget(self._row(bottom))
+            letters: list[str] = list(_LETTERS)
+            letters[-1] = letters[-1] + ("@._-" if self.layout == "email" else ",.-")
+            for index, keys in enumerate(letters):
+                row = [self._key(k) for k in keys]
+                if index == len(letters) - 1:
+                    row.append(self._key("\b", kind="tool", size_x=2))
+                self.add_widget(self._row(row))
+            bottom = [
+                self._key("shift", kind="tool", size_x=1.5),
+                self._key(" ", kind="tool", size_x=4),
+                self._key("\x00", kind="tool", size_x=1.5),
+            ]
+            if self.show_modes and self.layout == "text":
+                bottom += [self._key(f"mode:{mode}", kind="tool", size_x=1.5) for mode in ("telex", "vni", "plain")]
+            self.add_widget(self._row(bottom))
+        self._relabel()
+
+    def _relabel(self, *_args: Any) -> None:
+        """The keys' texts and selection in the current language, mode and shift state."""
+        lang = self.lang
+        for button, key in self._keys:
+            if key in _TOOL_TEXT:
+                button.text = t(_TOOL_TEXT[key], lang)
+            elif key.startswith("mode:"):
+                mode = key.split(":", 1)[1]
+                button.text = t(f"kb_{mode}", lang)
+                button.selected = self.mode == mode
+            else:
+                button.text = key.upper() if self.shift and key.isalpha() else key
+            if key == "shift":
+                button.selected = self.shift
+
+
+_TOOL_TEXT = {"\b": "kb_backspace", "\x00": "kb_clear", "shift": "kb_shift", " ": "kb_space"}
 
 
 def app_t(key: str, **values: object) -> str:

@@ -2,8 +2,9 @@
 
 argv[1] is a JSON object of KioskSettings fields. Commands, one JSON object per stdin line:
 state, tap (by tap_id), double_tap, type (keys), shot, advance (the kiosk's clock), targets,
-printed, voice, quit. Replies are single stdout lines starting with ``@@CTL ``. Exceptions on the
-Kivy thread are recorded (``errors`` in every state) so a test fails with them instead of hanging.
+printed, voice, widgets (live widget count and RSS), quit. Replies are single stdout lines starting with
+``@@CTL ``. Exceptions on the Kivy thread are recorded (``errors`` in every state) so a test fails with them
+instead of hanging.
 """
 
 from __future__ import annotations
@@ -180,6 +181,20 @@ def main() -> None:
                 reply({"ok": True, "history": history})
             elif cmd == "startup":
                 reply({"ok": True, **first_screen})
+            elif cmd == "widgets":  # memory tests: live widgets, Kivy objects created so far, RSS
+                import gc
+
+                from kivy.event import EventDispatcher
+                from kivy.uix.widget import Widget
+
+                gc.collect()
+                live = sum(1 for obj in gc.get_objects() if isinstance(obj, Widget))
+                created = EventDispatcher().uid  # uids count every widget/dispatcher ever created
+                rss = 0.0
+                for line in Path("/proc/self/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        rss = int(line.split()[1]) / 1024
+                reply({"ok": True, "widgets": live, "created": created, "rss_mb": rss})
             elif cmd == "quit":
                 reply({"ok": True})
                 app.stop()

@@ -28,7 +28,21 @@ class KioskScreen(Screen):  # type: ignore[misc]
 
     def __init__(self, controller: Any, **kwargs: Any) -> None:
         self.controller = controller
+        self._drawn: tuple[Any, ...] | None = None
+        self._drawn_refs: tuple[Any, ...] = ()
         super().__init__(**kwargs)
+
+    def needs_redraw(self, *key: Any) -> bool:
+        """True (and remembers ``key``) when what the screen shows changed since the last redraw.
+
+        Strings, numbers and tuples compare by value, other objects (the catalogue, a form) by identity;
+        they are kept alive here so that an identity is never reused by another object.
+        """
+        marker = tuple(k if isinstance(k, str | int | float | bool | tuple | None) else ("id", id(k)) for k in key)
+        if marker == self._drawn:
+            return False
+        self._drawn, self._drawn_refs = marker, key
+        return True
 
     @property
     def flow(self) -> Any:

@@ -11,7 +11,7 @@ from kivy.uix.gridlayout import GridLayout
 
 from kiosk_ui.kiosk.screens.base import KioskScreen, big
 from kiosk_ui.kiosk.screens.form.model import page
-from kiosk_ui.kiosk.widgets import KeyboardPad, tile
+from kiosk_ui.kiosk.widgets import KeyboardPad, Pool, pooled_tile
 
 
 class FormScreen(KioskScreen):
@@ -24,6 +24,7 @@ class FormScreen(KioskScreen):
         super().__init__(controller, **kwargs)
         self.pad = KeyboardPad(on_key=controller.form_key)
         self.choices = GridLayout(cols=2, spacing=16)
+        self.choice_pool = Pool(self.choices, partial(pooled_tile, kind="choice", base_size=36, markup=False))
         self._shown: Any = None
 
     def _show(self, widget: Any) -> None:
@@ -52,13 +53,10 @@ class FormScreen(KioskScreen):
         self.ids.prev.opacity = 0.35 if info.at_first else 1
         self.ids.next.text = c.t("form_review" if info.at_last else "form_next")
         if info.keyboard == "choice":
-            self.choices.clear_widgets()
-            for row in info.choices:
-                button = tile(
-                    row.label, f"choice:{row.value}", partial(c.form_choose, row.value), kind="choice", base_size=36
-                )
+            for button, row in zip(self.choice_pool.take(len(info.choices)), info.choices, strict=True):
+                button.text, button.tap_id = row.label, f"choice:{row.value}"
+                button.payload = partial(c.form_choose, row.value)
                 button.selected = row.selected
-                self.choices.add_widget(button)
             self._show(self.choices)
         else:
             self.pad.layout = info.keyboard

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kiosk_ui.kiosk.screens.base import KioskScreen
 from kiosk_ui.kiosk.screens.procedure.model import page
-from kiosk_ui.kiosk.widgets import KLabel
+from kiosk_ui.kiosk.widgets import KLabel, Pool
 
 
 class ProcedureScreen(KioskScreen):
@@ -12,32 +14,41 @@ class ProcedureScreen(KioskScreen):
 
     say_key = "procedure_say"
 
+    def __init__(self, controller: Any, **kwargs: Any) -> None:
+        super().__init__(controller, **kwargs)
+        self.docs = Pool(self.ids.docs, KLabel)
+        self.facts = Pool(self.ids.facts, KLabel)
+        self._page: Any = None
+
     def refresh(self) -> None:
-        """Redraw from the open procedure."""
+        """Redraw from the open procedure, when its page, the text size or the theme changed (labels are reused)."""
         c = self.controller
         info = page(self.flow)
         if info is None:
             return
+        theme = c.app.theme
+        key = (info, self.fs, theme["name"])
+        if key == self._page:
+            return
+        self._page = key
         self.ids.name.text = info.name
         self.ids.docs_title.text = c.t("proc_documents")
-        docs = self.ids.docs
-        docs.clear_widgets()
-        for number, doc in enumerate(info.documents, 1):
-            docs.add_widget(KLabel(text=f"{number}. {doc}", base_size=28))
-        facts = self.ids.facts
-        facts.clear_widgets()
-        spot = KLabel(text=("✓ " if info.on_the_spot else "") + info.spot_text, base_size=30, bold=True)
-        spot.color = c.app.theme["ok"] if info.on_the_spot else c.app.theme["fg"]
-        facts.add_widget(spot)
-        for key, value in (
+        for label, (number, doc) in zip(self.docs.take(len(info.documents)), enumerate(info.documents, 1), strict=True):
+            label.text, label.base_size = f"{number}. {doc}", 28
+        facts: list[tuple[str, float, bool, Any]] = [
+            (("✓ " if info.on_the_spot else "") + info.spot_text, 30, True, theme["ok" if info.on_the_spot else "fg"])
+        ]
+        for text_key, value in (
             ("proc_time", info.time),
             ("proc_fee", info.fee),
             ("proc_where", info.where),
             ("proc_authority", info.authority),
         ):
             if value:
-                facts.add_widget(KLabel(text=c.t(key), base_size=28, bold=True, color=c.app.theme["muted"]))
-                facts.add_widget(KLabel(text=value, base_size=28))
+                facts.append((c.t(text_key), 28, True, theme["muted"]))
+                facts.append((value, 28, False, theme["fg"]))
+        for label, (text, size, bold, colour) in zip(self.facts.take(len(facts)), facts, strict=True):
+            label.text, label.base_size, label.bold, label.color = text, size, bold, colour
         self.ids.status.text = info.status
         self.ids.ticket.text = c.t("proc_ticket")
         self.ids.prepare.text = c.t("proc_prepare")

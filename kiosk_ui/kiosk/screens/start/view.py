@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kiosk_ui.kiosk.screens.base import KioskScreen, big
 from kiosk_ui.kiosk.screens.start.model import options
-from kiosk_ui.kiosk.widgets import KButton
+from kiosk_ui.kiosk.widgets import Pool, pooled_tile
 
 
 class StartScreen(KioskScreen):
@@ -12,18 +14,24 @@ class StartScreen(KioskScreen):
 
     say_key = "start_say"
 
+    def __init__(self, controller: Any, **kwargs: Any) -> None:
+        super().__init__(controller, **kwargs)
+        self.pool = Pool(self.ids.options, pooled_tile)
+
     def refresh(self) -> None:
-        """Rebuild the choices in the visit's language."""
+        """Redraw the choices when the language or the text size changed (the buttons are reused)."""
         c, fs = self.controller, self.fs
+        if not self.needs_redraw(self.lang, fs):
+            return
         self.ids.title.text = c.t("start_title")
-        box = self.ids.options
-        box.clear_widgets()
         actions = {"take_ticket": c.open_services, "find": c.open_fields}
+        choices = []
         for option in options(self.lang):
             if option.tap_id == "priority":
                 self.ids.priority.text = big(option.title, option.sub, fs=fs, title_px=56, sub_px=32)
-                continue
-            button = KButton(text=big(option.title, option.sub, fs=fs, title_px=56, sub_px=34), markup=True)
+            else:
+                choices.append(option)
+        for button, option in zip(self.pool.take(len(choices)), choices, strict=True):
+            button.text = big(option.title, option.sub, fs=fs, title_px=56, sub_px=34)
             button.tap_id, button.kind = option.tap_id, option.kind
-            button.bind(on_release=lambda *_a, f=actions[option.tap_id]: f())
-            box.add_widget(button)
+            button.payload = actions[option.tap_id]
