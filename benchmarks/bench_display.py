@@ -122,6 +122,8 @@ def bench_display(calls: int, data_dir: Path) -> None:
     print(f"display: {calls} calls published to mosquitto, {len(view_ms)} applied")
     report("call published -> view updated (Kivy thread)", view_ms)
     report("call published -> next frame flipped", frame_ms)
+    worst = sorted(((flipped[s] - sent[s]) * 1000, s) for s in sent if s in flipped)[-3:]
+    print("  slowest frames: " + ", ".join(f"call {seq}: {ms:.0f} ms" for ms, seq in reversed(worst)))
 
 
 def bench_audio(count: int, data_dir: Path) -> None:

@@ -90,6 +90,7 @@ class DisplayApp(App):  # type: ignore[misc]
                 notice=settings.notice,
                 landscape=settings.orientation == "landscape",
             )
+        self.view.paint_with_window()  # saves rasterising a full-screen rectangle every frame
         self.model.observe(lambda: self.view.refresh(self.local_now()))
         self.announcer = Announcer(self.queue, self._make_worker(), self._make_player())
         device_id = settings.device_id or default_device_id(settings.kind, settings.counter)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kivy.clock import Clock
+from kivy.graphics import PopMatrix, PushMatrix, Translate
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -42,27 +43,51 @@ class OfflineBadge(Label):  # type: ignore[misc]
 
 
 class Ticker(StencilView):  # type: ignore[misc]
-    """A notice line scrolling from right to left."""
+    """A notice line scrolling from right to left.
+
+    The text is rendered to a texture once; scrolling only changes a ``Translate`` in front of it
+    (no re-render, no layout). Each step still redraws the whole window, so the rate is kept at what
+    reads smoothly (``fps``) rather than at the display's refresh rate.
+    """
 
     font_size = NumericProperty(30)
     speed = NumericProperty(0.09)  # fraction of the width per second
+    fps = NumericProperty(20)
 
     def __init__(self, **kwargs: Any) -> None:
+        self._shift = Translate(0, 0)
+        self._offset = 0.0
         super().__init__(**kwargs)
-        self._event = Clock.schedule_interval(self._step, 1 / 30)
+        self._event = Clock.schedule_interval(self._step, 1 / self.fps)
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        """Put the label (built by the kv rule) behind the translation."""
+        label = self.ids.text
+        label.canvas.before.add(PushMatrix())
+        label.canvas.before.add(self._shift)
+        label.canvas.after.add(PopMatrix())
+
+    @property
+    def text(self) -> str:
+        """The notice shown."""
+        return str(self.ids.text.text)
 
     def set_text(self, text: str) -> None:
-        """Replace the notice, restarting from the right edge."""
+        """Replace the notice: the first one starts in view at the left, a new one at the right edge."""
         label = self.ids.text
         if label.text != text:
+            self._offset = self.width if label.text else 0.0
+            self._shift.x = round(self._offset)
             label.text = text
-            label.x = self.right
 
     def _step(self, dt: float) -> None:
-        label = self.ids.text
-        label.x -= max(60.0, self.width * self.speed) * dt
-        if label.right < self.x:
-            label.x = self.right
+        label = self.ids.get("text")
+        if label is None:
+            return
+        self._offset -= max(60.0, self.width * self.speed) * dt
+        if self._offset + label.width < 0:
+            self._offset = self.width
+        self._shift.x = round(self._offset)
 
 
 def _row(text: str, font_size: float, *, color: tuple[float, ...], halign: str, bold: bool = False) -> Label:
@@ -73,12 +98,17 @@ def _row(text: str, font_size: float, *, color: tuple[float, ...], halign: str, 
 
 
 YELLOW = (1.0, 0.86, 0.30, 1)
+NAVY = (0.04, 0.11, 0.22, 1)  # the background; the same as NAVY in displays.kv
 WHITE = (1.0, 1.0, 1.0, 1)
 
 
 class _View(FloatLayout):  # type: ignore[misc]
     unit = NumericProperty(50)
     highlighted = BooleanProperty(False)
+    # Paint the navy background as a rectangle. A full-screen blended rectangle costs ~11 ms of
+    # rasterising per frame on a software GL (llvmpipe, 1920x1080), so the app clears the window
+    # with the background colour instead (``paint_background = False``); exports paint it.
+    paint_background = BooleanProperty(True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -87,6 +117,23 @@ class _View(FloatLayout):  # type: ignore[misc]
 
     def _resize(self, *_args: object) -> None:
         self.unit = min(self.width, self.height) / 20
+
+    def paint_with_window(self) -> None:
+        """Let the window's clear colour be the background (the view fills the window)."""
+        from kivy.core.window import Window
+
+        Window.clearcolor = NAVY
+        self.paint_background = False
+
+    def export_to_png(self, filename: str, *args: Any, **kwargs: Any) -> Any:
+        """A PNG of the view, background included (the window's clear colour is not in an export)."""
+        painted = self.paint_background
+        self.paint_background = True
+        Builder.sync()  # kv canvas bindings are applied lazily, before the next frame
+        try:
+            return super().export_to_png(filename, *args, **kwargs)
+        finally:
+            self.paint_background = painted
 
 
 class WaitingRoomView(_View):
@@ -180,7 +227,7 @@ class WaitingRoomView(_View):
             "services": [[a.text, b.text] for a, b in self._service_rows],
             "clock": self.ids.clock.text,
             "date": self.ids.date.text,
-            "notice": self.ids.ticker.ids.text.text,
+            "notice": self.ids.ticker.text,
             "offline_badge": self.ids.offline.opacity > 0,
             "offline_text": self.ids.offline.text,
             "highlighted": self.highlighted,
