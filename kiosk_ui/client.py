@@ -251,3 +251,10 @@ class QueueClient:
         if not isinstance(body, dict) or "id" not in body or "receipt_code" not in body:
             raise UnexpectedResponse("dossier receipt lacks id/receipt_code")
         return DossierReceipt(id=str(body["id"]), receipt_code=str(body["receipt_code"]))
+
+    def submit_feedback(self, body: Mapping[str, Any], idempotency_key: str) -> dict[str, Any]:
+        """POST /api/v1/feedback (a citizen's rating of a served ticket); the stored feedback."""
+        stored = self._request("POST", "/api/v1/feedback", json=dict(body), idempotency_key=idempotency_key)
+        if not isinstance(stored, dict):
+            raise UnexpectedResponse("feedback answer is not an object")
+        return stored

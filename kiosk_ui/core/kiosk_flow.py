@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from kiosk_ui.core.kiosk_catalogue import Catalogue, ProcedureDetail, ProcedureSummary
+from kiosk_ui.core.kiosk_feedback import FeedbackRequest, FeedbackStage, KioskFeedback, valid_number
 from kiosk_ui.core.kiosk_form import FormModel
 from kiosk_ui.core.telex import KeyboardModel
 
@@ -48,6 +49,7 @@ class Screen(StrEnum):
     REVIEW = "review"
     TICKET = "ticket"
     DONE = "done"
+    FEEDBACK = "feedback"
 
 
 PrinterStatus = Literal["none", "printing", "printed", "fault"]
@@ -146,7 +148,8 @@ class Visit:
     receipt_code: str | None = None
     ticket_keys: dict[tuple[str, str | None], str] = field(default_factory=dict)
     dossier_key: str | None = None
-    pending: TicketRequest | SubmitRequest | None = None
+    pending: TicketRequest | SubmitRequest | FeedbackRequest | None = None
+    feedback: KioskFeedback | None = None
     error: tuple[str, str] | None = None
     printer: PrinterStatus = "none"
     printer_reason: str | None = None
@@ -244,6 +247,8 @@ class KioskFlow:
         """End the visit: forget everything the citizen entered, reset the preferences, show welcome."""
         if self.visit.form is not None:
             self.visit.form.wipe()
+        if self.visit.feedback is not None:
+            self.visit.feedback.wipe()
         self.visit.query.clear()
         self._visits += 1
         self.visit = Visit(self._visits)
@@ -505,6 +510,107 @@ class KioskFlow:
         self.last_touch = now
         self.go(Screen.DONE, remember=False)
 
+    # feedback: "rate our service" by the number on the slip
+    @property
+    def feedback_thanks(self) -> bool:
+        """The feedback screen is thanking the citizen (it goes back to welcome by itself)."""
+        feedback = self.visit.feedback
+        return self.screen == Screen.FEEDBACK and feedback is not None and feedback.stage == "thanks"
+
+    def open_feedback(self) -> None:
+        """Rate our service: type the ticket number first."""
+        if self.visit.feedback is None:
+            self.visit.feedback = KioskFeedback()
+        self.go(Screen.FEEDBACK)
+
+    def _feedback_stage(self, stage: FeedbackStage) -> None:
+        if self.visit.feedback is not None and not self.visit.busy:
+            self.visit.feedback.stage = stage
+            self.visit.error = None
+            self._changed("visit")
+
+    def feedback_key(self, key: str) -> None:
+        """A key of the ticket-number pad."""
+        feedback = self.visit.feedback
+        if feedback is not None and feedback.stage == "number":
+            feedback.press(key)
+            self.visit.error = None
+            self._changed("visit")
+
+    def feedback_number_done(self) -> bool:
+        """ "Next" under the pad: on to the rating when the number looks like one (else say how it looks)."""
+        feedback = self.visit.feedback
+        if feedback is None or feedback.stage != "number":
+            return False
+        if not valid_number(feedback.number):
+            self.set_notice("feedback_number_invalid")
+            return False
+        self.visit.notice = None
+        self._feedback_stage("rate")
+        return True
+
+    def feedback_rate(self, rating: str) -> None:
+        """One of the four big buttons."""
+        feedback = self.visit.feedback
+        if feedback is not None and feedback.stage == "rate" and not self.visit.busy:
+            feedback.choose(rating)
+            self.visit.error = None
+            self._changed("visit")
+
+    def feedback_comment(self, *, open_: bool) -> None:
+        """Show (or close) the comment keyboard; the comment is kept."""
+        self._feedback_stage("comment" if open_ else "rate")
+
+    def feedback_comment_key(self, key: str) -> None:
+        """A key of the comment keyboard."""
+        feedback = self.visit.feedback
+        if feedback is not None and feedback.stage == "comment":
+            feedback.comment_key(key)
+            self._changed("visit")
+
+    def feedback_back(self) -> None:
+        """From the rating back to the number pad."""
+        self._feedback_stage("number")
+
+    def begin_feedback(self) -> FeedbackRequest | None:
+        """ "Send": the request (same key on a retry), or None while one is under way or nothing is chosen."""
+        feedback = self.visit.feedback
+        if feedback is None or self.visit.busy or feedback.stage not in ("rate", "comment"):
+            return None
+        if feedback.rating is None:
+            self.set_notice("feedback_need_rating")
+            return None
+        request = feedback.request(self.visit.number, self.lang, self._new_key)
+        if request is None:
+            return None
+        feedback.stage = "rate"
+        self.visit.pending = request
+        self.visit.error = None
+        self.visit.notice = None
+        self._changed("visit")
+        return request
+
+    def feedback_sent(self, visit: int, now: float) -> bool:
+        """The server stored the rating: thank, forget the number, rating and comment."""
+        feedback = self.visit.feedback
+        if visit != self.visit.number or feedback is None:
+            return False
+        self.visit.pending = None
+        self.visit.error = None
+        feedback.wipe()
+        feedback.stage = "thanks"
+        self.last_touch = now
+        self._changed("visit")
+        return True
+
+    def feedback_failed(self, visit: int, message_vi: str, message_en: str) -> None:
+        """Sending failed: say why plainly, on the rating screen; "Send" again retries with the same key."""
+        if visit != self.visit.number:
+            return
+        self.visit.pending = None
+        self.visit.error = (message_vi, message_en)
+        self._changed("visit")
+
     # idle timer
     def touch(self, now: float) -> None:
         """The citizen touched the screen."""
@@ -512,7 +618,7 @@ class KioskFlow:
 
     def timeout(self) -> float:
         """Seconds of inactivity before the visit is wiped on this screen (never less than its reading time)."""
-        if self.screen == Screen.DONE:
+        if self.screen == Screen.DONE or self.feedback_thanks:
             return max(self.done_seconds, self.reading_floor)
         return max(self.idle_timeout, self.reading_floor + self.idle_warning)
 
@@ -521,7 +627,7 @@ class KioskFlow:
         if self.screen == Screen.WELCOME:
             return None
         left = self.timeout() - (now - self.last_touch)
-        warn = self.screen != Screen.DONE and left <= self.idle_warning
+        warn = self.screen != Screen.DONE and not self.feedback_thanks and left <= self.idle_warning
         return IdleState(warning=warn, seconds_left=max(left, 0.0))
 
     def tick(self, now: float) -> IdleState | None:

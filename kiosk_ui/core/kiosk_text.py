@@ -55,6 +55,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Xin chào. Chạm vào màn hình để bắt đầu. Nếu quý vị được ưu tiên, hãy chạm nút Ưu tiên màu cam.",
         "en": "Welcome. Touch the screen to start. If you have priority, touch the orange Priority button.",
     },
+    "welcome_feedback": {"vi": "Đánh giá dịch vụ", "en": "Rate our service"},
+    "welcome_feedback_sub": {"vi": "Đã làm xong thủ tục? Chạm để đánh giá", "en": "Been served? Touch to rate us"},
+    # feedback (rate a served visit by the ticket number)
+    "feedback_number_title": {"vi": "Nhập số vé của quý vị", "en": "Enter your ticket number"},
+    "feedback_number_hint": {
+        "vi": "Số vé in chữ to ở giữa phiếu lấy số, ví dụ A012",
+        "en": "The number is printed in large type in the middle of your ticket slip, e.g. A012",
+    },
+    "feedback_number_invalid": {
+        "vi": "Số vé gồm chữ cái rồi chữ số, ví dụ A012",
+        "en": "A ticket number is a letter then digits, e.g. A012",
+    },
+    "feedback_next": {"vi": "Tiếp tục", "en": "Next"},
+    "feedback_rate_for": {"vi": "Vé {number}", "en": "Ticket {number}"},
+    "feedback_change_number": {"vi": "Sửa số vé", "en": "Change number"},
+    "feedback_need_rating": {"vi": "Xin chọn một mức đánh giá", "en": "Please choose a rating"},
+    "feedback_home": {"vi": "Về trang đầu", "en": "Back to start"},
+    "feedback_say": {
+        "vi": "Gõ số vé in trên phiếu, chạm Tiếp tục, rồi chạm một trong bốn mức hài lòng và chạm Gửi đánh giá.",
+        "en": "Type the number printed on your ticket, touch Next, then touch one of the four ratings and touch Send.",
+    },
     # start menu
     "start_title": {"vi": "Quý vị muốn làm gì?", "en": "What would you like to do?"},
     "start_ticket": {"vi": "Lấy số thứ tự", "en": "Take a queue ticket"},

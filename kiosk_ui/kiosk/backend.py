@@ -168,6 +168,10 @@ class KioskBackend:
         """Submit the dossier; its receipt code."""
         return self.client.submit_dossier(procedure_code, ticket_id, data, key).receipt_code
 
+    def submit_feedback(self, body: dict[str, Any], key: str) -> dict[str, Any]:
+        """POST /api/v1/feedback (retried with the same key); ClientError subclasses on failure."""
+        return self.client.submit_feedback(body, key)
+
 
 def slip_for(
     ticket: TicketInfo, *, centre_name: str, lang: str, catalogue: Catalogue, receipt_code: str | None

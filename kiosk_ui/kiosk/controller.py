@@ -472,6 +472,67 @@ class KioskController:
 
         self._run("net", work, done, failed)
 
+    # feedback
+    def open_feedback(self) -> None:
+        """ "Rate our service" on the welcome screen."""
+        self._touch()
+        self.flow.open_feedback()
+
+    def feedback_key(self, key: str) -> None:
+        """A key of the ticket-number pad."""
+        self._touch()
+        self.flow.feedback_key(key)
+
+    def feedback_next(self) -> None:
+        """ "Next" under the number pad."""
+        self._touch()
+        self.flow.feedback_number_done()
+
+    def feedback_rate(self, rating: str) -> None:
+        """One of the four big rating buttons."""
+        self._touch()
+        self.flow.feedback_rate(rating)
+
+    def feedback_comment(self, open_: bool = True) -> None:
+        """Open or close the comment keyboard."""
+        self._touch()
+        self.flow.feedback_comment(open_=open_)
+
+    def feedback_comment_key(self, key: str) -> None:
+        """A key of the comment keyboard."""
+        self._touch()
+        self.flow.feedback_comment_key(key)
+
+    def feedback_back(self) -> None:
+        """Back to the number pad."""
+        self._touch()
+        self.flow.feedback_back()
+
+    def send_feedback(self) -> None:
+        """ "Send": one request however often it is tapped; a retry reuses its idempotency key."""
+        self._touch()
+        request = self.flow.begin_feedback()
+        if request is None:
+            return
+
+        def done(_stored: dict[str, Any]) -> None:
+            self.online = True
+            if self.flow.feedback_sent(request.visit, self.now()):
+                logger.info("feedback stored for ticket %s", request.body.get("number"))
+
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, ServerUnavailable):
+                self.online = False
+                self.app.refresh_banner()
+            if isinstance(exc, ClientError):
+                logger.warning("feedback failed: %s", type(exc).__name__)
+                self.flow.feedback_failed(request.visit, exc.message_vi, exc.message_en)
+            else:
+                logger.error("feedback failed unexpectedly: %s", type(exc).__name__)
+                self.flow.feedback_failed(request.visit, "Lỗi không mong muốn", "Unexpected error")
+
+        self._run("net", lambda: self.backend.submit_feedback(request.body, request.key), done, failed)
+
     # idle
     def tick(self) -> None:
         """Twice a second: advance the idle timer (the app shows the countdown)."""

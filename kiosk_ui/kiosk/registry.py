@@ -41,6 +41,7 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(Screen.REVIEW, "review", "ReviewScreen"),
     ScreenSpec(Screen.TICKET, "ticket", "TicketScreen"),
     ScreenSpec(Screen.DONE, "done", "DoneScreen"),
+    ScreenSpec(Screen.FEEDBACK, "feedback", "FeedbackScreen"),
 )
 
 

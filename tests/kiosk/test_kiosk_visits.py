@@ -270,4 +270,9 @@ def test_every_screen_was_checked_for_touch_targets(kiosk_factory, cccd_image: P
     kiosk.tap("take_ticket")
     kiosk.tap("service:GT")
     kiosk.tap("ticket_done")
+    kiosk.tap("home")
+    kiosk.tap("feedback")  # rate our service: the number pad, then the four ratings
+    kiosk.type("A1")
+    kiosk.tap("feedback_next")
+    kiosk.tap("feedback_comment")
     assert kiosk.screens_checked >= {s.value for s in Screen} - {"review"}

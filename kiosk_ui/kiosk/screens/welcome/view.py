@@ -27,4 +27,7 @@ class WelcomeScreen(KioskScreen):
             + f"\n\n[size={int(48 * fs)}][b]»  {c.t('welcome_touch')}  «[/b][/size]"
         )
         self.ids.attract.text = attract
-        self.ids.priority.text = big(c.t("priority_button"), c.t("priority_button_sub"), fs=fs, title_px=72, sub_px=34)
+        self.ids.priority.text = big(c.t("priority_button"), c.t("priority_button_sub"), fs=fs, title_px=64, sub_px=34)
+        self.ids.feedback.text = big(
+            c.t("welcome_feedback"), c.t("welcome_feedback_sub"), fs=fs, title_px=40, sub_px=28
+        )

@@ -1,0 +1,1 @@
+"""The feedback screen ("rate our service"): view-model (model.py), view (view.py), layout (feedback.kv)."""
