@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from manual_clock import Clock
 
 from queue_server.app import create_app
 from queue_server.auth import create_token
@@ -20,19 +21,6 @@ from queue_server.settings import ServerSettings
 from queue_server.store.db import open_database
 
 COMMENT = "Cán bộ quầy số một rất nhiệt tình, nhưng chờ hơi lâu - mã kiểm tra ZQX-4417"
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, minutes: float) -> None:
-        self.now += timedelta(minutes=minutes)
 
 
 @dataclass

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from manual_clock import Clock
 
 from queue_server.app import create_app
 from queue_server.auth import create_token
@@ -15,19 +16,6 @@ from queue_server.demo import seed_demo
 from queue_server.service import QueueService
 from queue_server.settings import ServerSettings
 from queue_server.store.db import open_database
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, minutes: float) -> None:
-        self.now += timedelta(minutes=minutes)
 
 
 @dataclass
