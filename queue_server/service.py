@@ -61,6 +61,7 @@ class QueueService:
     # Waiting tickets mirrored in memory, kept in step with every write under the database lock, so a
     # ticket issue does not parse hundreds of rows; dropped (and reloaded) whenever a transaction fails.
     _waiting_cache: dict[str, Ticket] | None = field(default=None, repr=False)
+    _by_counter_cache: tuple[str, int, dict[str, Any]] | None = field(default=None, repr=False)
 
     # -- helpers
     @contextmanager
@@ -469,8 +470,18 @@ class QueueService:
         return report
 
     def counter_today(self, counter_id: str) -> dict[str, Any]:
-        """Today's served count and mean service time at one counter."""
-        stats = self.kpis()["by_counter"].get(counter_id)
+        """Today's served count and mean service time at one counter.
+
+        Every open counter page asks for this after every change in the site, so the per-counter figures
+        are computed once per new event, not once per request.
+        """
+        with self._transaction() as conn:
+            day = self.today()
+            last = repo.last_event_seq(conn)
+            if self._by_counter_cache is None or self._by_counter_cache[:2] != (day, last):
+                by_counter = compute_kpis(repo.load_events_of_day(conn, day))["by_counter"]
+                self._by_counter_cache = (day, last, by_counter)
+            stats = self._by_counter_cache[2].get(counter_id)
         return {
             "served": stats["served"] if stats else 0,
             "mean_service_min": stats["service_min"]["mean"] if stats else None,
