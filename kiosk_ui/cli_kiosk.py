@@ -61,15 +61,9 @@ def settings_from_args(args: argparse.Namespace) -> Any:
 
 def configure_window(settings: Any) -> None:
     """Full screen without cursor on a kiosk; a fixed-size window with --windowed. Before Window exists."""
-    from kivy.config import Config
+    from kiosk_ui.window_setup import configure_window as configure
 
-    Config.set("graphics", "width", str(settings.width))
-    Config.set("graphics", "height", str(settings.height))
-    Config.set("graphics", "fullscreen", "0" if settings.windowed else "auto")
-    Config.set("graphics", "show_cursor", "1" if settings.windowed else "0")
-    Config.set("graphics", "resizable", "0")
-    Config.set("kivy", "exit_on_escape", "1" if settings.windowed else "0")
-    Config.set("input", "mouse", "mouse,disable_multitouch")
+    configure(settings.width, settings.height, windowed=settings.windowed, resizable=False)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -229,7 +229,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ticket_title": {"vi": "Số thứ tự của quý vị", "en": "Your ticket number"},
     "ticket_ahead": {"vi": "Số người chờ trước: {n}", "en": "People ahead of you: {n}"},
     "ticket_next": {"vi": "Quý vị là người tiếp theo", "en": "You are next"},
-    "ticket_wait": {"vi": "Thời gian chờ dự kiến: khoảng {t}", "en": "Estimated wait: about {t}"},
+    "ticket_wait": {"vi": "Thời gian chờ dự kiến: {t}", "en": "Estimated wait: {t}"},
     "ticket_where": {"vi": "Mời đến: {where}", "en": "Please go to: {where}"},
     "ticket_receipt": {"vi": "Mã hồ sơ: {code}", "en": "Dossier code: {code}"},
     "ticket_qr": {"vi": "Quét mã để theo dõi lượt trên điện thoại", "en": "Scan to follow your turn on your phone"},

@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-__all__ = ["LOCAL_TZ", "Align", "LineKind", "Size", "SlipLine", "TicketSlip", "format_wait", "slip_lines"]
+__all__ = [
+    "LOCAL_TZ", "Align", "LineKind", "Size", "SlipLine", "TicketSlip", "describe_wait", "format_wait", "slip_lines",
+]  # fmt: skip
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 Size = Literal["small", "normal", "large", "huge"]
@@ -72,7 +74,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "title": "PHIẾU SỐ THỨ TỰ",
         "ahead": "Số người đang chờ trước bạn: {n}",
         "next": "Bạn là người tiếp theo",
-        "wait": "Thời gian chờ dự kiến: khoảng {t}",
+        "wait": "Thời gian chờ dự kiến: {t}",
         "issued": "Giờ lấy số: {t}",
         "receipt": "Mã hồ sơ: {c}",
         "scan": "Quét mã QR để theo dõi lượt trên điện thoại",
@@ -83,7 +85,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "title": "QUEUE TICKET",
         "ahead": "People ahead of you: {n}",
         "next": "You are next",
-        "wait": "Estimated wait: about {t}",
+        "wait": "Estimated wait: {t}",
         "issued": "Issued at: {t}",
         "receipt": "Dossier code: {c}",
         "scan": "Scan to follow your turn on your phone",
@@ -99,6 +101,13 @@ def format_wait(minutes: int, lang: Literal["vi", "en"]) -> str:
     if lang == "vi":
         return f"{hours} giờ {mins} phút" if hours else f"{mins} phút"
     return f"{hours} h {mins} min" if hours else f"{mins} min"
+
+
+def describe_wait(minutes: int, lang: Literal["vi", "en"]) -> str:
+    """The estimate as said to a citizen: 'khoảng 15 phút' / 'about 15 min'; under a minute, not 'about 0'."""
+    if minutes < 1:
+        return "dưới 1 phút" if lang == "vi" else "under a minute"
+    return ("khoảng " if lang == "vi" else "about ") + format_wait(minutes, lang)
 
 
 def slip_lines(slip: TicketSlip) -> list[SlipLine]:
@@ -122,7 +131,7 @@ def slip_lines(slip: TicketSlip) -> list[SlipLine]:
     lines += [
         SlipLine("", kind="blank"),
         SlipLine(lab["ahead"].format(n=slip.people_ahead) if slip.people_ahead else lab["next"]),
-        SlipLine(lab["wait"].format(t=format_wait(slip.estimated_wait_min, slip.lang))),
+        SlipLine(lab["wait"].format(t=describe_wait(slip.estimated_wait_min, slip.lang))),
         SlipLine(lab["issued"].format(t=local.strftime("%H:%M, %d/%m/%Y"))),
     ]
     if slip.receipt_code:

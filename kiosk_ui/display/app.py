@@ -21,6 +21,7 @@ from kiosk_ui.display.announcer import Announcer, Player
 from kiosk_ui.display.link import DisplayLink, default_device_id
 from kiosk_ui.display.views import CounterView, WaitingRoomView, load_kv
 from kiosk_ui.settings import DisplaySettings
+from kiosk_ui.window_setup import tune_rendering
 from motcua.contract.mqtt import (
     CallEvent,
     CounterState,
@@ -69,6 +70,7 @@ class DisplayApp(App):  # type: ignore[misc]
     def build(self) -> WaitingRoomView | CounterView:
         """Create model, view, announcer and MQTT link from the settings."""
         settings = self.settings
+        tune_rendering()
         load_kv()
         if settings.kind == "counter":
             if not settings.counter:

@@ -23,13 +23,7 @@ def window_size(settings: DisplaySettings) -> tuple[int, int]:
 
 def configure_window(settings: DisplaySettings) -> None:
     """Full screen without cursor on a device; a fixed-size window with ``windowed``."""
-    from kivy.config import Config
+    from kiosk_ui.window_setup import configure_window as configure
 
     width, height = window_size(settings)
-    Config.set("graphics", "width", str(width))
-    Config.set("graphics", "height", str(height))
-    Config.set("graphics", "fullscreen", "0" if settings.windowed else "auto")
-    Config.set("graphics", "show_cursor", "1" if settings.windowed else "0")
-    Config.set("graphics", "resizable", "1" if settings.windowed else "0")
-    Config.set("kivy", "exit_on_escape", "1" if settings.windowed else "0")
-    Config.set("input", "mouse", "mouse,disable_multitouch")
+    configure(width, height, windowed=settings.windowed, resizable=settings.windowed)

@@ -20,6 +20,7 @@ from kiosk_ui.core.feedback_flow import FeedbackFlow
 from kiosk_ui.feedback.link import FeedbackLink, SubmitOutcome
 from kiosk_ui.feedback.settings import TabletSettings
 from kiosk_ui.feedback.views import FeedbackView, load_kv
+from kiosk_ui.window_setup import tune_rendering
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class FeedbackApp(App):  # type: ignore[misc]
     def build(self) -> FeedbackView:
         """Create the view and bind it to the view-model."""
         ExceptionManager.add_handler(_Raise())
+        tune_rendering()
         load_kv()
         self.view = FeedbackView(self._tap)
         self.flow.observe(lambda: self.view.refresh(self.flow.texts()))

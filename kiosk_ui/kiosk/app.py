@@ -26,6 +26,7 @@ from kiosk_ui.kiosk.controller import KioskController
 from kiosk_ui.kiosk.registry import build_screens
 from kiosk_ui.kiosk.widgets import KButton, load_kv_once, walk_all
 from kiosk_ui.kiosk_settings import KioskSettings
+from kiosk_ui.window_setup import tune_rendering
 
 __all__ = ["THEMES", "IdleOverlay", "KioskApp", "KioskRoot"]
 
@@ -162,6 +163,7 @@ class KioskApp(App):  # type: ignore[misc]
     def build(self) -> KioskRoot:
         """Adapters, controller, screens."""
         settings = self.settings
+        tune_rendering()
         regular, bold = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
         LabelBase.register(name="Roboto", fn_regular=str(regular), fn_bold=str(bold))
         self.min_target = max(96, settings.min_target_px)

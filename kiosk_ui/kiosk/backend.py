@@ -23,7 +23,7 @@ from kiosk_ui.client import QueueClient
 from kiosk_ui.core.cccd import CitizenIdentity
 from kiosk_ui.core.kiosk_catalogue import Catalogue, ProcedureDetail, ProcedureSummary
 from kiosk_ui.core.kiosk_flow import TicketInfo
-from kiosk_ui.core.slip import TicketSlip, format_wait
+from kiosk_ui.core.slip import TicketSlip
 from kiosk_ui.kiosk_settings import KioskSettings
 
 __all__ = ["CatalogueSource", "KioskBackend", "PrinterStatusFile", "TicketPrinter", "scan_identity", "slip_for"]
@@ -300,8 +300,3 @@ def scan_identity(source: int | str, timeout: float, should_stop: Callable[[], b
         except ValueError:
             return None
     return scan_cccd(source, timeout, should_stop=should_stop)
-
-
-def wait_text(ticket: TicketInfo, lang: str) -> str:
-    """The estimated wait, human."""
-    return format_wait(ticket.estimated_wait_min, "en" if lang == "en" else "vi")

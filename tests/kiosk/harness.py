@@ -194,7 +194,13 @@ def main() -> None:
                 for line in Path("/proc/self/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
                         rss = int(line.split()[1]) / 1024
-                reply({"ok": True, "widgets": live, "created": created, "rss_mb": rss})
+                from kivy.uix.label import Label
+
+                surfaces = sum(
+                    1 for obj in gc.get_objects()
+                    if isinstance(obj, Label) and getattr(obj._label, "_surface", None) is not None
+                )  # fmt: skip
+                reply({"ok": True, "widgets": live, "created": created, "rss_mb": rss, "label_surfaces": surfaces})
             elif cmd == "quit":
                 reply({"ok": True})
                 app.stop()

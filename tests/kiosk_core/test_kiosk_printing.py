@@ -13,7 +13,7 @@ import pytest
 from escpos.printer import Dummy
 from PIL import Image
 
-from kiosk_ui.core.slip import SlipLine, TicketSlip, format_wait, slip_lines
+from kiosk_ui.core.slip import SlipLine, TicketSlip, describe_wait, format_wait, slip_lines
 from kiosk_ui.printing import PrinterUnavailable, open_printer, print_slip, render_slip_image, render_slip_png
 from kiosk_ui.printing.render import FONT_DIR, PAPER_WIDTH_DOTS
 from kiosk_ui.printing.samples import sample_slip
@@ -55,6 +55,12 @@ def test_no_one_ahead_and_long_waits() -> None:
     assert "Bạn là người tiếp theo" in texts
     assert "Thời gian chờ dự kiến: khoảng 1 giờ 20 phút" in texts
     assert format_wait(80, "en") == "1 h 20 min"
+
+
+def test_a_wait_under_a_minute_is_not_about_zero_minutes() -> None:
+    slip = replace(sample_slip("vi"), people_ahead=0, estimated_wait_min=0)
+    assert "Thời gian chờ dự kiến: dưới 1 phút" in [line.text for line in slip_lines(slip)]
+    assert describe_wait(0, "en") == "under a minute" and describe_wait(1, "en") == "about 1 min"
 
 
 def test_slip_refuses_naive_time_and_bad_language() -> None:

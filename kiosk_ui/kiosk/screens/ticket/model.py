@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from kiosk_ui.core.kiosk_flow import KioskFlow
 from kiosk_ui.core.kiosk_text import t
-from kiosk_ui.core.slip import format_wait
+from kiosk_ui.core.slip import describe_wait
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def page(flow: KioskFlow) -> TicketPage:
         service=ticket.service_name_en if en else ticket.service_name_vi,
         where=t("ticket_where", lang, where=where) if where else "",
         ahead=t("ticket_ahead", lang, n=ticket.people_ahead) if ticket.people_ahead else t("ticket_next", lang),
-        wait=t("ticket_wait", lang, t=format_wait(ticket.estimated_wait_min, "en" if en else "vi")),
+        wait=t("ticket_wait", lang, t=describe_wait(ticket.estimated_wait_min, "en" if en else "vi")),
         receipt=t("ticket_receipt", lang, code=visit.receipt_code) if visit.receipt_code else "",
         qr=ticket.track_url,
         printer=printer,
