@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import logging
-import os
+import contextlib
 from typing import Any
 
 from pydantic import ValidationError
@@ -68,14 +67,12 @@ def configure_window(settings: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the settings, configure the window, run the kiosk until it is closed."""
-    logging.basicConfig(
-        level=getattr(logging, str(args.log_level).upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from kiosk_ui.window_setup import configure_logging
+
+    configure_logging(args.log_level)
     if getattr(args, "mode", "kiosk") == "feedback":
         from kiosk_ui.feedback import cli as feedback_cli
 
-        os.environ.setdefault("KIVY_NO_ARGS", "1")
         try:
             return feedback_cli.run(args)
         except (ValidationError, ValueError) as exc:
@@ -86,9 +83,9 @@ def run(args: argparse.Namespace) -> int:
     except (ValidationError, ValueError) as exc:
         print(f"motcua kiosk: invalid settings:\n{exc}")
         return 2
-    os.environ.setdefault("KIVY_NO_ARGS", "1")  # our flags are not Kivy's
     configure_window(settings)
     from kiosk_ui.kiosk.app import KioskApp
 
-    KioskApp(settings).run()
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C in the terminal of `motcua site`, which opened us
+        KioskApp(settings).run()
     return 0

@@ -23,7 +23,27 @@ from __future__ import annotations
 import os
 from typing import Any
 
-__all__ = ["configure_window", "finish_frames_when_headless", "is_headless", "release_text_surfaces", "tune_rendering"]
+__all__ = [
+    "configure_logging",
+    "configure_window", "finish_frames_when_headless", "is_headless", "release_text_surfaces", "tune_rendering",
+]  # fmt: skip
+
+
+def configure_logging(level: str) -> None:
+    """Python logging at ``level`` for a Kivy app; before Kivy is imported.
+
+    By default Kivy takes over the root logger and lowers it to NOTSET, so every library's DEBUG lines
+    (an HTTP client's 1,000 lines a minute) reach the device's journal; in ``PYTHON`` mode it leaves
+    logging to us. Our command-line flags are not Kivy's (``KIVY_NO_ARGS``).
+    """
+    import logging
+
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    logging.basicConfig(
+        level=getattr(logging, str(level).upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 def configure_window(width: int, height: int, *, windowed: bool, resizable: bool) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 
 from queue_server.cli_common import configure_logging
 from queue_server.cli_server import add_server_options, build_settings, serve
@@ -41,6 +41,11 @@ def _demo_tokens(db: Database) -> dict[str, str]:
     return tokens
 
 
+def display_present(environ: Mapping[str, str]) -> bool:
+    """A screen to open the kiosk on: X11 (``DISPLAY``) or Wayland (``WAYLAND_DISPLAY``, as under cage)."""
+    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the broker, seed the demo, print the URLs, serve until Ctrl-C, then stop everything."""
     configure_logging(args.verbose)
@@ -72,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  Kiosk token   : {tokens['kiosk']}")
             print(f"  Display token : {tokens['display']}")
         print("  Ctrl-C stops the site.\n", flush=True)
-        if not args.no_kiosk and os.environ.get("DISPLAY") and shutil.which("motcua"):
+        if not args.no_kiosk and display_present(os.environ):
             try:
                 import kiosk_ui.cli_kiosk  # noqa: F401
 

@@ -39,4 +39,7 @@ def main() -> int:
     """``python -m kiosk_ui.feedback``."""
     parser = argparse.ArgumentParser(prog="python -m kiosk_ui.feedback", description="motcua feedback tablet")
     configure(parser)
+    from kiosk_ui.window_setup import configure_logging
+
+    configure_logging("INFO")
     return run(parser.parse_args())
