@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,6 +14,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--counter", metavar="ID", help="counter id (for --kind counter)")
     parser.add_argument("--broker", metavar="mqtt://HOST:PORT", help="MQTT broker URL")
     parser.add_argument("--site", metavar="SITE_ID", help="site id (topic root motcua/SITE_ID/)")
+    parser.add_argument("--ca-file", metavar="PEM", help="CA that signed the broker's certificate (mqtts://)")
+    parser.add_argument("--cert-file", metavar="PEM", help="this device's client certificate (mqtts://)")
+    parser.add_argument("--key-file", metavar="PEM", help="the private key of --cert-file")
     parser.add_argument("--device-id", metavar="ID", help="device id for the status topic")
     parser.add_argument("--orientation", choices=["landscape", "portrait"], help="screen layout")
     parser.add_argument("--lang", choices=["vi", "en"], help="language of the on-screen text")
@@ -32,11 +33,9 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     """DisplaySettings from the environment, overridden by the flags given."""
     from kiosk_ui.settings import DisplaySettings
 
-    overrides: dict[str, Any] = {
-        key: value
-        for key in ("kind", "counter", "broker", "site", "device_id", "orientation", "lang", "voice", "announce")
-        if (value := getattr(args, key, None)) is not None
-    }
+    names = ["kind", "counter", "broker", "site", "device_id", "ca_file", "cert_file", "key_file"]
+    names += ["orientation", "lang", "voice", "announce"]
+    overrides: dict[str, Any] = {key: value for key in names if (value := getattr(args, key, None)) is not None}
     if getattr(args, "windowed", None):
         overrides["windowed"] = True
     if getattr(args, "size", None):
@@ -47,19 +46,23 @@ def settings_from_args(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Build the settings, configure the window, run the Kivy app until it is closed."""
-    logging.basicConfig(
-        level=getattr(logging, str(args.log_level).upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from kiosk_ui.window_setup import configure_logging
+
+    configure_logging(args.log_level)
     try:
         settings = settings_from_args(args)
-    except (ValidationError, ValueError) as exc:
-        print(f"motcua display: invalid settings:\n{exc}")
+    except ValidationError as exc:
+        print("motcua display: cài đặt không hợp lệ / invalid settings:")
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "settings"
+            print(f"  {where}: {error['msg'].removeprefix('Value error, ')}")
+        return 2
+    except ValueError as exc:
+        print(f"motcua display: cài đặt không hợp lệ / invalid settings: {exc}")
         return 2
     if settings.kind == "counter" and not settings.counter:
         print("motcua display: --kind counter needs --counter ID")
         return 2
-    os.environ.setdefault("KIVY_NO_ARGS", "1")  # our flags are not Kivy's
     from kiosk_ui.display.window import configure_window
 
     configure_window(settings)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from motcua.contract.mqtt import topic_device_status
@@ -34,6 +34,17 @@ class DisplaySettings(BaseSettings):
     )
     username: str | None = Field(None, description="MQTT user name, when the broker requires one.")
     password: str | None = Field(None, description="MQTT password, when the broker requires one.")
+    ca_file: Path | None = Field(
+        None,
+        description="CA certificate (PEM) that signed the broker's certificate, for mqtts://: the site's ca.pem"
+        " from enrolment; default the system CAs.",
+    )
+    cert_file: Path | None = Field(
+        None, description="This device's client certificate (PEM) for mqtts://, issued at enrolment (cert.pem)."
+    )
+    key_file: Path | None = Field(
+        None, description="Private key (PEM, no passphrase) of cert_file, created at enrolment (key.pem)."
+    )
     site: str = Field("site-1", description="Site id: the topic root motcua/{site}/.")
     device_id: str | None = Field(
         None, description="Device id for the status topic; default display-<kind>[-<counter>]-<hostname>."
@@ -99,6 +110,24 @@ class DisplaySettings(BaseSettings):
         from kiosk_ui.core.announce import validate_template
 
         return validate_template(value)
+
+    @model_validator(mode="after")
+    def _tls_files(self) -> DisplaySettings:
+        if self.ca_file or self.cert_file or self.key_file:
+            from kiosk_ui.display.tls import check_tls_files
+
+            check_tls_files(self.ca_file, self.cert_file, self.key_file)  # ValueError in Vietnamese and English
+        return self
+
+    def tls_files(self) -> tuple[str, str | None, str | None] | None:
+        """(CA, client certificate, key) for the MQTT connection, or None for the system CAs."""
+        if self.ca_file is None:
+            return None
+        return (
+            str(self.ca_file),
+            str(self.cert_file) if self.cert_file else None,
+            str(self.key_file) if self.key_file else None,
+        )
 
     def speaks(self) -> bool:
         """Whether this display announces calls aloud."""

@@ -135,12 +135,21 @@ def enrol(
     return store_identity(out_dir, enrolled, key_pem)
 
 
-def app_environment(enrolled: EnrolResponse) -> str:
-    """The MOTCUA_* variables the kiosk and display apps read (sourced by the kiosk session script)."""
+def app_environment(enrolled: EnrolResponse, directory: Path) -> str:
+    """The MOTCUA_* variables the kiosk and display apps read (sourced by the kiosk session script).
+
+    A display reaches the site broker over mqtts:// trusting only the site CA and presenting its own
+    certificate: the identity files stored in ``directory`` (absolute paths).
+    """
+    where = directory.resolve()
+    broker = enrolled.mqtt.url or enrolled.config.broker_url or ""
     values = {
-        "MOTCUA_DISPLAY_BROKER": enrolled.mqtt.url or enrolled.config.broker_url or "",
+        "MOTCUA_DISPLAY_BROKER": broker,
         "MOTCUA_DISPLAY_USERNAME": enrolled.mqtt.username,
         "MOTCUA_DISPLAY_PASSWORD": enrolled.mqtt.password,
+        "MOTCUA_DISPLAY_CA_FILE": str(where / "ca.pem") if broker else "",
+        "MOTCUA_DISPLAY_CERT_FILE": str(where / "cert.pem") if broker else "",
+        "MOTCUA_DISPLAY_KEY_FILE": str(where / "key.pem") if broker else "",
         "MOTCUA_DISPLAY_SITE": enrolled.site,
         "MOTCUA_DISPLAY_DEVICE_ID": enrolled.device_id,
         "MOTCUA_DISPLAY_COUNTER": enrolled.counter_id or "",
@@ -174,6 +183,6 @@ def store_identity(out_dir: Path, enrolled: EnrolResponse, key_pem: bytes) -> Id
         "ca_fingerprint": fingerprint_of_pem(enrolled.ca_pem),
     }
     write_private(directory / "identity.json", json.dumps(identity, indent=2))
-    write_private(directory / "app.env", app_environment(enrolled))
+    write_private(directory / "app.env", app_environment(enrolled, directory))
     logger.info("enrolled as %s (%s) at site %s", enrolled.device_id, enrolled.role, enrolled.site)
     return Identity.load(directory)

@@ -25,15 +25,9 @@ def device_connection(identity: Identity, *, will: tuple[str, bytes, bool] | Non
     if not identity.mqtt_url:
         raise ValueError("this device was enrolled without a broker URL")
     parsed = parse_broker_url(identity.mqtt_url)
-    # MqttConnection's TLS uses the system CAs; build it without TLS and pin the site CA here
-    # (proposed contract change: MqttConnection(..., tls=TlsFiles(ca, cert, key))).
-    address = BrokerAddress(parsed.host, parsed.port, False, identity.mqtt_username, identity.mqtt_password)
-    connection = MqttConnection(address, client_id=f"motcua-{identity.device_id}", will=will)
-    if parsed.tls:
-        connection.client.tls_set(
-            ca_certs=str(identity.ca_path), certfile=str(identity.cert_path), keyfile=str(identity.key_path)
-        )
-    return connection
+    address = BrokerAddress(parsed.host, parsed.port, parsed.tls, identity.mqtt_username, identity.mqtt_password)
+    tls_files = (str(identity.ca_path), str(identity.cert_path), str(identity.key_path))
+    return MqttConnection(address, client_id=f"motcua-{identity.device_id}", will=will, tls_files=tls_files)
 
 
 class DeviceAgent:

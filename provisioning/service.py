@@ -126,6 +126,7 @@ class Provisioner:
             raise ProvisioningError(
                 404, "unknown_counter", f"Không có quầy '{counter_id}'.", f"No counter '{counter_id}'."
             )
+        self.expire_codes()
         now = self.clock()
         code = codes.new_code(secrets.choice)
         device_id = f"{role.replace('_', '-')}-{secrets.token_hex(3)}"
@@ -154,6 +155,45 @@ class Provisioner:
             "expires_at": expires,
             "ca_fingerprint": ca.fingerprint,
         }
+
+    def expire_codes(self) -> int:
+        """Close the slots whose code expired unused; returns how many.
+
+        The row stays as the audit trace (role, counter, label, created and expiry times, wrong attempts), with
+        the status the code ended in ('expired', or 'locked' after too many wrong attempts) and without the
+        hash of its secret. Runs in the server's periodic purge and before a new code is issued.
+        """
+        now = self.clock()
+        closed: list[tuple[str, str, str, str | None, int]] = []
+        with self.db.transaction() as conn:
+            rows = conn.execute(
+                "SELECT id, role, counter_id, code_expires_at, code_attempts FROM devices WHERE status = 'pending'"
+            ).fetchall()
+            for device_id, role, counter_id, expires_at, attempts in rows:
+                state = codes.CodeState(
+                    "",
+                    datetime.fromisoformat(str(expires_at)),
+                    int(attempts or 0),
+                    max_attempts=self.settings.code_max_attempts,
+                )
+                if now < state.expires_at:
+                    continue  # still usable, or locked but not yet expired: shown as such by list_devices
+                ended: str = codes.code_status(state, now)
+                conn.execute(
+                    "UPDATE devices SET status = ?, code_hash = NULL WHERE id = ? AND status = 'pending'",
+                    (ended, device_id),
+                )
+                closed.append((str(device_id), ended, str(role), counter_id, int(attempts or 0)))
+        for device_id, ended, role, counter_id, attempts in closed:
+            logger.info(
+                "enrolment code of device slot %s (%s%s) %s unused at its expiry (%d wrong attempt(s))",
+                device_id,
+                role,
+                f", counter {counter_id}" if counter_id else "",
+                ended,
+                attempts,
+            )
+        return len(closed)
 
     # --- enrolment
     def check_rate(self, address: str) -> None:

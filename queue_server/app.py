@@ -6,7 +6,7 @@ import asyncio
 import importlib
 import logging
 import pkgutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from importlib import resources
 from typing import Annotated, Any
@@ -57,7 +57,7 @@ def create_app(settings: ServerSettings, *, service: QueueService | None = None,
         if publisher is not None:
             publisher.connection.start()
             publisher.start()
-        purge = asyncio.create_task(_purge_loop(app, settings.purge_interval_s))
+        purge = asyncio.create_task(_purge_loop(app, settings))
         from provisioning.sdnotify import Watchdog
 
         # systemd Type=notify: READY=1 once serving, WATCHDOG=1 while the database answers.
@@ -94,18 +94,33 @@ def create_app(settings: ServerSettings, *, service: QueueService | None = None,
     return app
 
 
-async def _purge_loop(app: FastAPI, interval: float) -> None:
-    """Blank the personal data of dossiers past their retention period, at start and every ``interval`` s."""
+async def _purge_loop(app: FastAPI, settings: ServerSettings) -> None:
+    """Run the retention jobs at start and every ``purge_interval_s``; one failing job does not stop the others."""
     while True:
-        desk = getattr(app.state, "dossiers", None)
-        if desk is not None:
+        for job, what in _purge_jobs(app, settings):
             try:
-                purged = await asyncio.to_thread(desk.purge_expired)
-                if purged:
-                    logger.info("purged the personal data of %d dossier(s)", purged)
+                done = await asyncio.to_thread(job)
+                if done:
+                    logger.info("%s: %d", what, done)
             except Exception:
-                logger.exception("dossier purge failed")
-        await asyncio.sleep(interval)
+                logger.exception("%s failed", what)
+        await asyncio.sleep(settings.purge_interval_s)
+
+
+def _purge_jobs(app: FastAPI, settings: ServerSettings) -> list[tuple[Callable[[], int], str]]:
+    """The periodic jobs whose component this app has (each is set up by its API module)."""
+    jobs: list[tuple[Callable[[], int], str]] = []
+    dossiers = getattr(app.state, "dossiers", None)
+    if dossiers is not None:
+        jobs.append((dossiers.purge_expired, "dossiers whose personal data was purged"))
+    feedback = getattr(app.state, "feedback", None)
+    if feedback is not None:
+        retention = settings.comment_retention_days
+        jobs.append((lambda: int(feedback.purge_comments(retention)), "feedback comments blanked"))
+    provisioner = getattr(app.state, "provisioner", None)
+    if provisioner is not None:
+        jobs.append((provisioner.expire_codes, "enrolment codes closed unused"))
+    return jobs
 
 
 def _mount_docs(app: FastAPI) -> None:

@@ -127,13 +127,14 @@ def _public(row: Mapping[str, Any], *, with_comment: bool) -> dict[str, Any]:
         "day": row["day"],
         "rating": row["rating"],
         "ratings": _json(row["ratings"], {}),
-        "has_comment": bool(row["comment"]),
+        "has_comment": bool(row["comment"]) or bool(row.get("comment_purged_at")),
         "lang": row["lang"],
         "created_at": row["created_at"],
         "sentiment": None,
     }
     if with_comment:
-        public["comment"] = row["comment"]
+        public["comment"] = row["comment"]  # None once blanked after the retention period
+        public["comment_purged"] = bool(row.get("comment_purged_at"))
     if row.get("scored_at"):
         public["sentiment"] = {
             "label": row["sentiment_label"],
@@ -423,6 +424,46 @@ class FeedbackDesk:
         report["day"] = the_day
         report["site"] = self.service.site_id
         return report
+
+    # -- retention
+    def purge_comments(self, retention_days: int, now: datetime | None = None) -> int:
+        """Blank the comment text of feedback older than ``retention_days``, in the table and the event log.
+
+        The rating, per-criterion ratings and the comment's sentiment (label, score, topics) stay; the row
+        and the ``feedback.submitted`` event record when the text was removed. Returns how many were blanked.
+        """
+        moment = now or self.service.clock()
+        cutoff = (moment - timedelta(days=retention_days)).isoformat()
+        with self.service.db.transaction() as conn:
+            rows = _rows(
+                conn,
+                "SELECT id, day FROM feedback WHERE comment IS NOT NULL AND created_at <= ?",
+                (cutoff,),
+            )
+            if not rows:
+                return 0
+            stamp = moment.isoformat()
+            conn.executemany(
+                "UPDATE feedback SET comment = NULL, comment_purged_at = ? WHERE id = ?",
+                [(stamp, r["id"]) for r in rows],
+            )
+            by_day: dict[str, set[str]] = {}
+            for r in rows:
+                by_day.setdefault(str(r["day"]), set()).add(str(r["id"]))
+            for day, ids in by_day.items():  # the day index finds the events; the comment may be in each copy
+                events = _rows(
+                    conn, "SELECT seq, data FROM events WHERE day = ? AND type = ?", (day, ev.FEEDBACK_SUBMITTED)
+                )
+                for event in events:
+                    data = json.loads(event["data"])
+                    if data.get("feedback_id") in ids and data.get("comment") is not None:
+                        data["comment"] = None
+                        data["comment_purged_at"] = stamp
+                        conn.execute(
+                            "UPDATE events SET data = ? WHERE seq = ?",
+                            (json.dumps(data, ensure_ascii=False, default=str), event["seq"]),
+                        )
+        return len(rows)
 
     # -- background scoring
     def _self_scorer(self) -> SelfScorer:

@@ -47,9 +47,20 @@ class ServerSettings(BaseSettings):
     dossier_retention_days: int = Field(
         30, ge=1, le=3650, description="Days a dossier's personal form data is kept on the server before it is purged."
     )
+    comment_retention_days: int = Field(
+        90,
+        ge=1,
+        le=3650,
+        description="Days the text of a feedback comment (free text that may name people) is kept; then it is"
+        " blanked, the rating and its sentiment kept.",
+    )
     recent_calls: int = Field(8, ge=1, le=50, description="Calls kept in the retained queue summary.")
     purge_interval_s: float = Field(
-        3600.0, ge=0.1, le=86400, description="Seconds between purges of dossiers past their retention period."
+        3600.0,
+        ge=0.1,
+        le=86400,
+        description="Seconds between purges: dossiers and feedback comments past their retention period,"
+        " enrolment codes that expired unused.",
     )
     ticket_rate_per_min: float = Field(
         30.0, gt=0, description="Tickets one kiosk token may issue per minute, sustained (token bucket)."

@@ -106,6 +106,7 @@ class DisplayApp(App):  # type: ignore[misc]
             username=settings.username,
             password=settings.password,
             on_online=self._guarded("online", self.model.set_online),
+            tls_files=settings.tls_files(),
         )
         site = settings.site
         self.link.subscribe(topic_call(site), CallEvent, self._guarded("call", self._on_call))

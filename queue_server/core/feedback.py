@@ -340,7 +340,8 @@ def _items(events: Iterable[DomainEvent], sentiments: Mapping[str, Sentiment]) -
             service=str(data.get("service", "")),
             staff_id=data.get("staff_id"),
             day=str(data.get("day") or event.at.date().isoformat()),
-            has_comment=bool(data.get("comment")),
+            # a comment blanked after the retention period still counts as one written
+            has_comment=bool(data.get("comment")) or bool(data.get("comment_purged_at")),
             sentiment=sentiments.get(feedback_id),
         )
     return list(seen.values())
