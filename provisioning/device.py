@@ -27,7 +27,10 @@ def device_connection(identity: Identity, *, will: tuple[str, bytes, bool] | Non
     parsed = parse_broker_url(identity.mqtt_url)
     address = BrokerAddress(parsed.host, parsed.port, parsed.tls, identity.mqtt_username, identity.mqtt_password)
     tls_files = (str(identity.ca_path), str(identity.cert_path), str(identity.key_path))
-    return MqttConnection(address, client_id=f"motcua-{identity.device_id}", will=will, tls_files=tls_files)
+    # "-config": the device's app (a display) connects with the same account as "motcua-{device_id}";
+    # one client id for both would make the broker drop each in turn.
+    client_id = f"motcua-{identity.device_id}-config"
+    return MqttConnection(address, client_id=client_id, will=will, tls_files=tls_files)
 
 
 class DeviceAgent:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from queue_server.store.db import Database
 logger = logging.getLogger(__name__)
 
 SERVER_MQTT_USER = "motcua-server"
+CODE_ATTEMPTS = 8
 Publish = Callable[[str, bytes], None]
 
 
@@ -128,23 +130,35 @@ class Provisioner:
             )
         self.expire_codes()
         now = self.clock()
-        code = codes.new_code(secrets.choice)
-        device_id = f"{role.replace('_', '-')}-{secrets.token_hex(3)}"
         expires = now + timedelta(minutes=self.settings.code_ttl_min)
-        with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO devices (id, role, counter_id, label, code_id, code_hash, code_expires_at, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    device_id,
-                    role,
-                    counter_id,
-                    label,
-                    code.code_id,
-                    codes.hash_secret(code.secret),
-                    expires.isoformat(),
-                    now.isoformat(),
-                ),
+        for _attempt in range(CODE_ATTEMPTS):  # a short code id or device id may repeat a stored one
+            code = codes.new_code(secrets.choice)
+            device_id = f"{role.replace('_', '-')}-{secrets.token_hex(3)}"
+            try:
+                with self.db.transaction() as conn:
+                    conn.execute(
+                        "INSERT INTO devices (id, role, counter_id, label, code_id, code_hash, code_expires_at,"
+                        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            device_id,
+                            role,
+                            counter_id,
+                            label,
+                            code.code_id,
+                            codes.hash_secret(code.secret),
+                            expires.isoformat(),
+                            now.isoformat(),
+                        ),
+                    )
+                break
+            except sqlite3.IntegrityError:
+                continue
+        else:
+            raise ProvisioningError(
+                503,
+                "code_space_full",
+                "Không tạo được mã mới, vui lòng thử lại.",
+                "Could not draw a new code; try again.",
             )
         ca = self.ca()
         return {

@@ -53,6 +53,10 @@ class Database:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
+        # Personal data that is purged (dossier fields, comment text) must not linger in free space
+        # of the file: overwrite deleted content, and keep the WAL from growing past 4 MB.
+        conn.execute("PRAGMA secure_delete=ON")
+        conn.execute("PRAGMA journal_size_limit=4194304")
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
