@@ -10,13 +10,14 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]  # as pytest's pythonpath has it
 
-from tests.kiosk.conftest import Kiosk, free_port, motcua  # noqa: E402
+from site_process import SiteServer, create_token, seed_demo  # noqa: E402
+
+from tests.kiosk.conftest import Kiosk  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -31,25 +32,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=30, help="screen-change rounds (8 taps each)")
     parser.add_argument("--tickets", type=int, default=10, help="visits that print a ticket, after the rounds")
     args = parser.parse_args()
-    import subprocess
-
-    import httpx
-
     work = Path(tempfile.mkdtemp(prefix="bench-kiosk-"))
-    motcua("admin", "seed-demo", "--data-dir", str(work / "server"))
-    token = motcua("admin", "create-token", "--data-dir", str(work / "server"), "--role", "kiosk").stdout.split()[-1]
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "motcua.cli", "server", "--data-dir", str(work / "server"), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/api/v1/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    seed_demo(work / "server")
+    token = create_token(work / "server", "kiosk")
+    server = SiteServer(work / "server").start()
+    url = server.base
     settings = {
         "environment": "development", "server_url": url, "token": token, "voice": "off", "printer": "dummy:",
         "catalogue_cache": str(work / "cache.json"), "state_dir": str(work / "state"), "windowed": True,
@@ -74,8 +61,7 @@ def main() -> int:
         rss_end = rss_mb(kiosk.process.pid)
         kiosk.stop()
     finally:
-        server.terminate()
-        server.wait(10)
+        server.stop()
     latencies.sort()
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
     half = rss_rounds[len(rss_rounds) // 2]

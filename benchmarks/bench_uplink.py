@@ -23,12 +23,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from _site import UNLIMITED_TICKETS, SiteServer, create_token, percentile, seed_demo
 
 from edge_agent.bridge import start_bridged_broker
 from monitor.ingest.mqtt import MqttIngest
 from monitor.ingest.service import IngestService
 from monitor.store import open_store
-from motcua.broker import free_port, start_broker
+from motcua.broker import start_broker
 from motcua.contract.mqtt import EventEnvelope, encode_payload, topic_events
 from motcua.mqttclient import MqttConnection
 
@@ -43,11 +44,6 @@ def wait(pred, timeout: float, interval: float = 0.01) -> bool:
             return True
         time.sleep(interval)
     return bool(pred())
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round((len(ordered) - 1) * q / 100))]
 
 
 def main() -> None:
@@ -85,40 +81,10 @@ def main() -> None:
             assert wait(lambda: bool(store.devices(site)), 30), "agent did not come up"
             # 1. latency from the real queue server
             data = tmp / "server"
-            subprocess.run([*MOTCUA, "admin", "seed-demo", "--data-dir", str(data)], check=True, capture_output=True)
-            kiosk = subprocess.run(
-                [*MOTCUA, "admin", "create-token", "--data-dir", str(data), "--role", "kiosk"],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.strip()
-            port = free_port()
-            server = subprocess.Popen(
-                [
-                    *MOTCUA,
-                    "server",
-                    "--data-dir",
-                    str(data),
-                    "--port",
-                    str(port),
-                    "--broker",
-                    site_broker.url,
-                    "--site",
-                    site,
-                ],
-                env={**os.environ, "MOTCUA_TICKET_RATE_PER_MIN": "100000", "MOTCUA_TICKET_BURST": "100000"},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            base = f"http://127.0.0.1:{port}"
-
-            def up() -> bool:
-                try:
-                    return httpx.get(f"{base}/api/v1/healthz", timeout=0.5).status_code == 200
-                except httpx.HTTPError:
-                    return False
-
-            assert wait(up, 30)
+            seed_demo(data)
+            kiosk = create_token(data, "kiosk")
+            server = SiteServer(data, args=["--broker", site_broker.url, "--site", site], env=UNLIMITED_TICKETS)
+            base = server.start().base
             latencies = []
             with httpx.Client() as client:
                 for _ in range(args.tickets):
@@ -146,8 +112,7 @@ def main() -> None:
                 f"p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, "
                 f"max {max(latencies):.1f} ms"
             )
-            server.terminate()
-            server.wait(10)
+            server.stop()
             server = None
             # 2. outage (site events numbered after the server's)
             province.stop()
@@ -189,8 +154,7 @@ def main() -> None:
             )
         finally:
             if server is not None:
-                server.terminate()
-                server.wait(10)
+                server.stop()
             agent.terminate()
             agent.wait(10)
             ingest.stop()

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pytest
+from site_process import SiteServer, create_token, seed_demo
 
 from edge_agent.bridge import BridgedBroker, start_bridged_broker
 from monitor.alerts import AlertEngine
 from monitor.ingest.mqtt import MqttIngest
 from monitor.ingest.service import IngestService
 from monitor.store import Store, open_store
-from motcua.broker import BrokerProcess, free_port, mosquitto_path, start_broker
+from motcua.broker import BrokerProcess, mosquitto_path, start_broker
 from motcua.contract.mqtt import EventEnvelope, encode_payload, topic_events
 from motcua.mqttclient import MqttConnection
 
@@ -141,29 +141,11 @@ def uplink(tmp_path: Path) -> Iterator[Uplink]:
 
 def start_queue_server(data_dir: Path, broker_url: str, site: str) -> tuple[subprocess.Popen[bytes], str, str]:
     """A real ``motcua server`` with the demo catalogue; returns (process, base URL, kiosk token)."""
-    subprocess.run([*MOTCUA, "admin", "seed-demo", "--data-dir", str(data_dir)], check=True, capture_output=True)
-    kiosk = subprocess.run(
-        [*MOTCUA, "admin", "create-token", "--data-dir", str(data_dir), "--role", "kiosk"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    port = free_port()
-    proc = subprocess.Popen(
-        [*MOTCUA, "server", "--data-dir", str(data_dir), "--port", str(port), "--broker", broker_url, "--site", site],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return httpx.get(f"{base}/api/v1/healthz", timeout=0.5).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    assert wait_until(up, 30), "queue server did not start"
-    return proc, base, kiosk
+    seed_demo(data_dir)
+    kiosk = create_token(data_dir, "kiosk")
+    server = SiteServer(data_dir, args=["--broker", broker_url, "--site", site]).start()
+    assert server.process is not None
+    return server.process, server.base, kiosk
 
 
 class Helpers:

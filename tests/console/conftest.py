@@ -6,14 +6,8 @@ tests share one server without seeing each other's tickets.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,74 +16,31 @@ from typing import Any
 
 import httpx
 import pytest
+from chromium_browser import chromium
+from site_process import SiteServer, create_token, seed_demo
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-BIN = Path(sys.executable).parent
 FREE_LETTERS = "HIJKLMNOPQRSTUVWXYZ"  # the demo centre uses A–G
 
 
-def motcua_command() -> list[str]:
-    """The ``motcua`` CLI of this interpreter (falls back to ``python -m motcua.cli``)."""
-    exe = BIN / "motcua"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "motcua.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class ServerProcess:
+class ServerProcess(SiteServer):
     """``motcua server --demo`` on a free port with an admin and a kiosk token."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.log = data_dir / "server.log"
+        super().__init__(data_dir, args=["--demo"], log=data_dir / "server.log")
         self.admin_token = ""
         self.kiosk_token = ""
 
-    def start(self) -> ServerProcess:
-        cmd = motcua_command()
+    @property
+    def base_url(self) -> str:
+        return self.base
+
+    def start(self, timeout: float = 30.0) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        subprocess.run([*cmd, "admin", "seed-demo", "--data-dir", str(self.data_dir)], check=True, timeout=60)
-        self.admin_token = subprocess.run(
-            [*cmd, "admin", "create-token", "--data-dir", str(self.data_dir), "--role", "admin", "--label", "tests"],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        ).stdout.strip()
-        with self.log.open("wb") as log:
-            self.proc = subprocess.Popen(
-                [*cmd, "server", "--data-dir", str(self.data_dir), "--port", str(self.port), "--demo"],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.base_url}/api/v1/healthz", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not become healthy")
+        seed_demo(self.data_dir)
+        self.admin_token = create_token(self.data_dir, "admin", label="tests")
+        super().start(timeout)
         self.kiosk_token = self.create_token("kiosk", label="tests-kiosk")
         return self
 
@@ -104,17 +55,6 @@ class ServerProcess:
     @staticmethod
     def auth(token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-        self.proc = None
 
 
 @dataclass
@@ -175,13 +115,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 def browser(server: ServerProcess) -> Iterator[Any]:
     # Depends on ``server`` so that the browser (and its open event streams) closes first. Module scope:
     # Playwright's sync API keeps an event loop running on the main thread until it stops.
-    assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: run scripts/install-system-packages.sh"
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 _letters = itertools.count()

@@ -16,8 +16,10 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import CHROMIUM, CHROMIUM_ARGS, ServerProcess
-from playwright.sync_api import expect, sync_playwright
+sys.path.insert(0, str(Path(__file__).parents[1] / "support"))
+from chromium_browser import chromium
+from conftest import ServerProcess
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,52 +73,48 @@ def capture(server: ServerProcess, out: Path) -> None:
     issue("GT", "disability")
 
     counter_token = server.create_token("counter", counter_id="1", label="Quầy 1")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(f"{server.base_url}/console/counter#counter=1&token={counter_token}&staff=NV01")
-            expect(page.locator("#status")).to_have_text("Đang mở")
-            page.click("#btn-next")
-            expect(page.locator("#current .badge.prio")).to_be_visible()
-            page.click("#banner-close")
-            page.wait_for_timeout(2500)
-            page.screenshot(path=str(out / "counter-vi.png"))
-            page.set_viewport_size({"width": 1920, "height": 1080})
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(out / "counter-vi-1920.png"))
-            page.set_viewport_size({"width": 1366, "height": 768})
-            page.click("#lang")
-            page.click("#btn-start")
-            expect(page.locator("#current-status")).to_have_text("Serving")
-            page.click("#banner-close")
-            page.wait_for_timeout(1500)
-            page.screenshot(path=str(out / "counter-en.png"))
-            page.click("#lang")  # back to Vietnamese for the other pages
-            page.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(f"{server.base_url}/console/counter#counter=1&token={counter_token}&staff=NV01")
+        expect(page.locator("#status")).to_have_text("Đang mở")
+        page.click("#btn-next")
+        expect(page.locator("#current .badge.prio")).to_be_visible()
+        page.click("#banner-close")
+        page.wait_for_timeout(2500)
+        page.screenshot(path=str(out / "counter-vi.png"))
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(out / "counter-vi-1920.png"))
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.click("#lang")
+        page.click("#btn-start")
+        expect(page.locator("#current-status")).to_have_text("Serving")
+        page.click("#banner-close")
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(out / "counter-en.png"))
+        page.click("#lang")  # back to Vietnamese for the other pages
+        page.close()
 
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(f"{server.base_url}/console/admin#token={server.admin_token}")
-            expect(page.locator("#kpi-issued")).to_be_visible()
-            page.wait_for_timeout(800)
-            page.screenshot(path=str(out / "admin.png"), full_page=True)
-            page.close()
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(f"{server.base_url}/console/admin#token={server.admin_token}")
+        expect(page.locator("#kpi-issued")).to_be_visible()
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(out / "admin.png"), full_page=True)
+        page.close()
 
-            phone = browser.new_context(
-                viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
-            )
-            page = phone.new_page()
-            page.goto(f"{server.base_url}/t/{mine['id']}")
-            expect(page.locator("#headline")).to_contain_text("Đang chờ")
-            page.screenshot(path=str(out / "track-waiting.png"))
-            called = act("2", "next").json()
-            page.goto(f"{server.base_url}/t/{called['id']}")
-            expect(page.locator("#headline")).to_contain_text("Mời đến")
-            page.wait_for_timeout(5000)  # after the highlight animation
-            page.screenshot(path=str(out / "track-called.png"))
-            phone.close()
-        finally:
-            browser.close()
+        phone = browser.new_context(
+            viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+        )
+        page = phone.new_page()
+        page.goto(f"{server.base_url}/t/{mine['id']}")
+        expect(page.locator("#headline")).to_contain_text("Đang chờ")
+        page.screenshot(path=str(out / "track-waiting.png"))
+        called = act("2", "next").json()
+        page.goto(f"{server.base_url}/t/{called['id']}")
+        expect(page.locator("#headline")).to_contain_text("Mời đến")
+        page.wait_for_timeout(5000)  # after the highlight animation
+        page.screenshot(path=str(out / "track-called.png"))
+        phone.close()
 
 
 if __name__ == "__main__":

@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import queue
-import subprocess
-import sys
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -16,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kivy_process import KivyProcess
 
 from motcua.broker import BrokerProcess, start_broker
 from motcua.contract.mqtt import (
@@ -30,21 +24,6 @@ from motcua.contract.mqtt import (
 from motcua.mqttclient import MqttConnection
 
 HARNESS = Path(__file__).with_name("harness.py")
-
-
-def offscreen_env(kivy_home: Path) -> dict[str, str]:
-    """Environment of an offscreen Kivy process (SDL_VIDEODRIVER=dummy has no GL: offscreen it is)."""
-    env = dict(os.environ)
-    env.update(
-        SDL_VIDEODRIVER="offscreen",
-        SDL_AUDIODRIVER="dummy",
-        KIVY_WINDOW="sdl2",
-        KIVY_NO_ARGS="1",
-        KIVY_HOME=str(kivy_home),
-        KIVY_NO_CONSOLELOG="1",
-        KIVY_LOG_MODE="PYTHON",
-    )
-    return env
 
 
 @pytest.fixture(scope="session")
@@ -130,67 +109,21 @@ def publisher(broker: BrokerProcess, site: str) -> Iterator[Publisher]:
     pub.stop()
 
 
-class DisplayProcess:
+class DisplayProcess(KivyProcess):
     """A display app in a child process, offscreen; ``request`` sends a command and waits for the reply."""
 
     def __init__(self, settings: dict[str, Any], kivy_home: Path, log: Path) -> None:
-        kivy_home.mkdir(parents=True, exist_ok=True)
-        self.log_path = log
-        self._log = log.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, str(HARNESS), json.dumps(settings)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._log,
-            env=offscreen_env(kivy_home),
-            text=True,
-            encoding="utf-8",
-        )
-        self._replies: queue.Queue[dict[str, Any]] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        ready = self._replies.get(timeout=60)
-        assert ready.get("ready"), ready
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            if line.startswith("@@CTL "):
-                self._replies.put(json.loads(line[6:]))
-
-    def request(self, cmd: str, **fields: Any) -> dict[str, Any]:
-        assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"cmd": cmd, **fields}) + "\n")
-        self.process.stdin.flush()
-        reply = self._replies.get(timeout=20)
-        assert reply.get("ok"), reply
-        return reply
+        super().__init__(HARNESS, settings, kivy_home, log, reply_timeout=20)
 
     def texts(self) -> dict[str, Any]:
         return self.request("texts")["texts"]
 
     def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 5.0) -> dict[str, Any]:
         """Poll the screen until ``predicate(texts)``; return the texts (fail with the last ones)."""
-        deadline = time.monotonic() + timeout
-        texts = self.texts()
-        while not predicate(texts):
-            if time.monotonic() > deadline:
-                pytest.fail(f"screen never matched; last texts: {texts}")
-            time.sleep(0.05)
-            texts = self.texts()
-        return texts
+        return self.poll(self.texts, predicate, timeout, lambda texts: f"texts: {texts}", what="screen")
 
     def errors(self) -> list[str]:
         return list(self.request("texts")["errors"])
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            try:
-                self.request("quit")
-                self.process.wait(10)
-            except Exception:
-                self.process.kill()
-                self.process.wait(5)
-        self._log.close()
 
 
 @pytest.fixture

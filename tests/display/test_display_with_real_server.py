@@ -2,50 +2,26 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import httpx
 import pytest
+from site_process import SiteServer, create_token, seed_demo
 
-from motcua.broker import BrokerProcess, free_port
+from motcua.broker import BrokerProcess
 
 pytestmark = pytest.mark.timeout(120)
-MOTCUA = [sys.executable, "-m", "motcua.cli"]
-
-
-def _cli(*args: str) -> str:
-    return subprocess.run([*MOTCUA, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 @pytest.fixture
 def server(tmp_path: Path, broker: BrokerProcess, site: str):  # type: ignore[no-untyped-def]
     data = tmp_path / "site"
-    _cli("admin", "seed-demo", "--data-dir", str(data))
-    tokens = {
-        "kiosk": _cli("admin", "create-token", "--data-dir", str(data), "--role", "kiosk"),
-        "counter": _cli("admin", "create-token", "--data-dir", str(data), "--role", "counter", "--counter", "1"),
-    }
-    port = free_port()
-    proc = subprocess.Popen(
-        [*MOTCUA, "server", "--data-dir", str(data), "--port", str(port), "--broker", broker.url, "--site", site],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/v1/healthz", timeout=0.5).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    yield base, tokens
-    proc.terminate()
-    proc.wait(10)
+    seed_demo(data)
+    tokens = {"kiosk": create_token(data, "kiosk"), "counter": create_token(data, "counter", counter="1")}
+    with SiteServer(data, args=["--broker", broker.url, "--site", site]) as real:
+        yield real.base, tokens
 
 
 def test_a_call_made_at_the_real_server_is_shown_and_announced(server, broker, site, display_factory):  # type: ignore[no-untyped-def]

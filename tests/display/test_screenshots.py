@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import struct
 from pathlib import Path
 
 import pytest
+from kivy_process import screenshot_dir
 
 from motcua.broker import BrokerProcess, start_broker
 from motcua.contract.mqtt import topic_call, topic_counter_state, topic_queue_summary
@@ -19,9 +19,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "display"
 
 @pytest.fixture
 def shots(tmp_path: Path) -> Path:
-    target = DOCS if os.environ.get("MOTCUA_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    target.mkdir(parents=True, exist_ok=True)
-    return target
+    return screenshot_dir(DOCS, tmp_path)
 
 
 def png_size(path: Path) -> tuple[int, int]:

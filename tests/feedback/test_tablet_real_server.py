@@ -5,13 +5,7 @@ Screenshots go to docs/feedback/ with MOTCUA_UPDATE_SCREENSHOTS=1 (else a temp d
 
 from __future__ import annotations
 
-import json
-import os
-import queue
 import struct
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -21,19 +15,14 @@ from typing import Any
 
 import httpx
 import pytest
-
-from motcua.broker import free_port
+from kivy_process import KivyProcess, screenshot_dir
+from site_process import SiteServer, create_token, seed_demo
 
 pytestmark = pytest.mark.timeout(150)
 HARNESS = Path(__file__).with_name("harness.py")
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "feedback"
-MOTCUA = [sys.executable, "-m", "motcua.cli"]
 TYPED = "nhaan vieen nhieetj tinhf, nhwng chowf hoiw laau"  # Telex keys
 COMMENT = "nhân viên nhiệt tình, nhưng chờ hơi lâu"  # what they render to
-
-
-def _cli(*args: str) -> str:
-    return subprocess.run([*MOTCUA, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 @dataclass
@@ -59,76 +48,23 @@ class RealServer:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
     data = tmp_path_factory.mktemp("site")
-    _cli("admin", "seed-demo", "--data-dir", str(data))
-    tokens = {
-        role: _cli("admin", "create-token", "--data-dir", str(data), "--role", role) for role in ("kiosk", "admin")
-    }
-    tokens["counter1"] = _cli("admin", "create-token", "--data-dir", str(data), "--role", "counter", "--counter", "1")
-    port = free_port()
+    seed_demo(data)
+    tokens = {role: create_token(data, role) for role in ("kiosk", "admin")}
+    tokens["counter1"] = create_token(data, "counter", counter="1")
     log = data / "server.log"
-    env = dict(os.environ, MOTCUA_FEEDBACK_SELF_SCORE_AFTER_S="0.5")
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [*MOTCUA, "server", "--data-dir", str(data), "--port", str(port), "--verbose"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/api/v1/healthz", timeout=0.5).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
-        time.sleep(0.1)
-    real = RealServer(base, tokens, log)
-    assert real.call("POST", "/api/v1/counters/1/sign-in", "counter1", json={"staff_id": "NV01"}).status_code == 200
-    yield real
-    proc.terminate()
-    proc.wait(15)
+    env = {"MOTCUA_FEEDBACK_SELF_SCORE_AFTER_S": "0.5"}
+    with SiteServer(data, args=["--verbose"], env=env, log=log) as started:
+        real = RealServer(started.base, tokens, log)
+        signed = real.call("POST", "/api/v1/counters/1/sign-in", "counter1", json={"staff_id": "NV01"})
+        assert signed.status_code == 200
+        yield real
 
 
-class Tablet:
+class Tablet(KivyProcess):
     """The tablet app in a child process, offscreen."""
 
     def __init__(self, settings: dict[str, Any], tmp: Path) -> None:
-        (tmp / "kivy").mkdir(exist_ok=True)
-        self.log_path = tmp / "tablet.log"
-        self._log = self.log_path.open("w")
-        env = dict(os.environ)
-        env.update(
-            SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy", KIVY_WINDOW="sdl2", KIVY_NO_ARGS="1",
-            KIVY_HOME=str(tmp / "kivy"), KIVY_NO_CONSOLELOG="1", KIVY_LOG_MODE="PYTHON",
-        )  # fmt: skip
-        self.process = subprocess.Popen(
-            [sys.executable, str(HARNESS), json.dumps(settings)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._log,
-            env=env,
-            text=True,
-            encoding="utf-8",
-        )
-        self._replies: queue.Queue[dict[str, Any]] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        assert self._replies.get(timeout=60).get("ready")
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            if line.startswith("@@CTL "):
-                self._replies.put(json.loads(line[6:]))
-
-    def request(self, cmd: str, **fields: Any) -> dict[str, Any]:
-        assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"cmd": cmd, **fields}) + "\n")
-        self.process.stdin.flush()
-        reply = self._replies.get(timeout=20)
-        assert reply.get("ok"), reply
-        return reply
+        super().__init__(HARNESS, settings, tmp / "kivy", tmp / "tablet.log", reply_timeout=20)
 
     def texts(self) -> dict[str, Any]:
         return self.request("texts")["texts"]
@@ -138,14 +74,7 @@ class Tablet:
             self.request("tap", name=name)
 
     def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 10.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        texts = self.texts()
-        while not predicate(texts):
-            if time.monotonic() > deadline:
-                pytest.fail(f"tablet never matched; last texts: {texts}")
-            time.sleep(0.05)
-            texts = self.texts()
-        return texts
+        return self.poll(self.texts, predicate, timeout, lambda texts: f"texts: {texts}", what="tablet")
 
     def shot(self, path: Path) -> None:
         self.request("shot", path=str(path))
@@ -153,22 +82,10 @@ class Tablet:
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         assert struct.unpack(">II", data[16:24]) == (1280, 800)
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            try:
-                self.request("quit")
-                self.process.wait(10)
-            except Exception:
-                self.process.kill()
-                self.process.wait(5)
-        self._log.close()
-
 
 @pytest.fixture
 def shots(tmp_path: Path) -> Path:
-    target = DOCS if os.environ.get("MOTCUA_UPDATE_SCREENSHOTS") == "1" else tmp_path / "shots"
-    target.mkdir(parents=True, exist_ok=True)
-    return target
+    return screenshot_dir(DOCS, tmp_path / "shots")
 
 
 @pytest.fixture

@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import queue
-import signal
-import socket
 import subprocess
-import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
+from kivy_process import KivyProcess, screenshot_dir
+from site_process import SiteServer, create_token, seed_demo
 
 HARNESS = Path(__file__).with_name("harness.py")
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "kiosk"
@@ -27,18 +20,6 @@ MIN_TARGET_PX = 61  # 15 mm at 0.248 mm/px (21.5" 1920x1080)
 CCCD_ID = "001089012345"
 CCCD_NAME = "Nguyễn Thị Hoa"
 CCCD_PAYLOAD = f"{CCCD_ID}|123456789|{CCCD_NAME}|15081989|Nữ|Số 12 ngõ 5 Ngô Gia Tự, Suối Hoa, Bắc Ninh|01032021"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def motcua(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "motcua.cli", *args], check=True, capture_output=True, text=True, timeout=60, **kwargs
-    )
 
 
 @dataclass
@@ -57,83 +38,21 @@ class Server:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One real queue server (uvicorn subprocess) with the demo centre, and a kiosk token."""
     data = tmp_path_factory.mktemp("server")
-    motcua("admin", "seed-demo", "--data-dir", str(data))
-    token = motcua("admin", "create-token", "--data-dir", str(data), "--role", "kiosk").stdout.strip().splitlines()[-1]
-    port = free_port()
-    log = (data / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "motcua.cli", "server", "--data-dir", str(data), "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/api/v1/healthz", timeout=1).status_code == 200:
-                break
-        time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("queue server did not start")
-    yield Server(url, token, proc)
-    proc.terminate()
-    proc.wait(10)
-    log.close()
+    seed_demo(data)
+    token = create_token(data, "kiosk")
+    with SiteServer(data, log=data / "server.log") as real:
+        assert real.process is not None
+        yield Server(real.base, token, real.process)
 
 
-def offscreen_env(kivy_home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy", KIVY_WINDOW="sdl2", KIVY_NO_ARGS="1",
-        KIVY_HOME=str(kivy_home), KIVY_NO_CONSOLELOG="1", KIVY_LOG_MODE="PYTHON",
-    )  # fmt: skip
-    return env
-
-
-class Kiosk:
+class Kiosk(KivyProcess):
     """A kiosk app in a child process; every tap also checks the touch targets of the screen it lands on."""
 
     def __init__(self, settings: dict[str, Any], home: Path) -> None:
-        home.mkdir(parents=True, exist_ok=True)
-        self.settings = settings
-        self.log_path = home / "kiosk.log"
-        self._log = self.log_path.open("w")
         self.taps = 0
         self.screens_checked: set[str] = set()
-        self.stray_output: list[str] = []
-        self.process = subprocess.Popen(
-            [sys.executable, str(HARNESS), json.dumps(settings)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-            env=offscreen_env(home / "kivy"), text=True, encoding="utf-8",
-        )  # fmt: skip
-        self._replies: queue.Queue[dict[str, Any]] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        ready = self._replies.get(timeout=60)
-        assert ready.get("ready"), ready
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            if "@@CTL " in line:  # a library may have printed a partial line before ours
-                self._replies.put(json.loads(line.split("@@CTL ", 1)[1]))
-            elif line.strip():
-                self.stray_output.append(line)
-
-    def request(self, cmd: str, **fields: Any) -> dict[str, Any]:
-        assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"cmd": cmd, **fields}, ensure_ascii=False) + "\n")
-        self.process.stdin.flush()
-        try:
-            reply = self._replies.get(timeout=90)  # a loaded 2-core CI machine is slow
-        except queue.Empty:
-            self.process.send_signal(signal.SIGUSR1)  # thread dump into the kiosk's log
-            time.sleep(1)
-            pytest.fail(
-                f"no reply to {cmd}; stdout {self.stray_output[-5:]}; log:\n{self.log_path.read_text()[-6000:]}"
-            )
-        assert reply.get("ok"), reply
-        return reply
+        # a loaded 2-core CI machine is slow
+        super().__init__(HARNESS, settings, home / "kivy", home / "kiosk.log", reply_timeout=90)
 
     def state(self) -> dict[str, Any]:
         state = self.request("state")
@@ -145,16 +64,10 @@ class Kiosk:
         return self.wait_for(lambda s: s["inflight"] == 0, timeout)
 
     def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 20.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        state = self.state()
-        while not predicate(state):
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"kiosk never matched; last state: { {k: state[k] for k in ('screen', 'inflight', 'texts')} }"
-                )
-            time.sleep(0.05)
-            state = self.state()
-        return state
+        def describe(state: dict[str, Any]) -> str:
+            return f"state: { {k: state[k] for k in ('screen', 'inflight', 'texts')} }"
+
+        return self.poll(self.state, predicate, timeout, describe, what="kiosk")
 
     def check_targets(self) -> None:
         targets = self.request("targets")["targets"]
@@ -184,16 +97,6 @@ class Kiosk:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         return path
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            try:
-                self.request("quit")
-                self.process.wait(10)
-            except Exception:
-                self.process.kill()
-                self.process.wait(5)
-        self._log.close()
-
 
 @pytest.fixture
 def kiosk_factory(tmp_path: Path, server: Server) -> Iterator[Callable[..., Kiosk]]:
@@ -221,9 +124,7 @@ def kiosk_factory(tmp_path: Path, server: Server) -> Iterator[Callable[..., Kios
 @pytest.fixture
 def shots(tmp_path: Path) -> Path:
     """docs/kiosk/ with MOTCUA_UPDATE_SCREENSHOTS=1, else a temp dir."""
-    target = DOCS if os.environ.get("MOTCUA_UPDATE_SCREENSHOTS") == "1" else tmp_path / "shots"
-    target.mkdir(parents=True, exist_ok=True)
-    return target
+    return screenshot_dir(DOCS, tmp_path / "shots")
 
 
 @pytest.fixture

@@ -6,10 +6,6 @@ the kiosk app then rates it by number, and a second attempt shows the server's "
 
 from __future__ import annotations
 
-import contextlib
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,12 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
+from site_process import SiteServer, create_token, seed_demo
 
 from kiosk_ui.core.kiosk_catalogue import Catalogue
 from kiosk_ui.core.kiosk_feedback import KioskFeedback
 from kiosk_ui.core.kiosk_flow import KioskFlow, Prefs, Screen
 
-from .conftest import Kiosk, Server, free_port, motcua
+from .conftest import Kiosk, Server
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -44,35 +41,19 @@ class FeedbackServer(Server):
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FeedbackServer]:
     """Its own server (with admin and counter tokens), counter 4 (DD only) signed in."""
     data = tmp_path_factory.mktemp("feedback-server")
-    motcua("admin", "seed-demo", "--data-dir", str(data))
-
-    def token(*role: str) -> str:
-        return motcua("admin", "create-token", "--data-dir", str(data), "--role", *role).stdout.strip().splitlines()[-1]
-
-    port = free_port()
-    log = (data / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "motcua.cli", "server", "--data-dir", str(data), "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/api/v1/healthz", timeout=1).status_code == 200:
-                break
-        time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("queue server did not start")
-    real = FeedbackServer(url, token("kiosk"), proc, token("admin"), token("counter", "--counter", "4"))
-    signed = real.call("POST", "/api/v1/counters/4/sign-in", real.counter4, json={"staff_id": "NV04"})
-    assert signed.status_code == 200, signed.text
-    yield real
-    proc.terminate()
-    proc.wait(10)
-    log.close()
+    seed_demo(data)
+    with SiteServer(data, log=data / "server.log") as started:
+        assert started.process is not None
+        real = FeedbackServer(
+            started.base,
+            create_token(data, "kiosk"),
+            started.process,
+            create_token(data, "admin"),
+            create_token(data, "counter", counter="4"),
+        )
+        signed = real.call("POST", "/api/v1/counters/4/sign-in", real.counter4, json={"staff_id": "NV04"})
+        assert signed.status_code == 200, signed.text
+        yield real
 
 
 def serve_to_done(server: FeedbackServer) -> str:

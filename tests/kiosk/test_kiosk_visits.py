@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from kiosk_ui.core.kiosk_flow import Screen
+from motcua.broker import free_port
 
-from .conftest import CCCD_ID, CCCD_NAME, Kiosk, Server, free_port
+from .conftest import CCCD_ID, CCCD_NAME, Kiosk, Server
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -13,7 +13,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from monitor_dashboard_helpers import CHROMIUM_ARGS, NOW, Clock, free_port, profiles
+from chromium_browser import chromium
+from monitor_dashboard_helpers import NOW, Clock, free_port, profiles
 
 
 @pytest.fixture(scope="session")
@@ -76,9 +77,5 @@ def server(store: Any) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Debian's chromium driven by Playwright (per module: its sync API keeps an event loop running)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched

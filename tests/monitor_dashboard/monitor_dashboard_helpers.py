@@ -11,15 +11,6 @@ from typing import Any
 NOW = datetime(2026, 11, 26, 3, 30, tzinfo=UTC)
 # The province centre is large; the tests use districts and communes of one district-sized slice.
 SITES = ("bn-yenphong", "bn-luongtai", "bn-yenpho-cho", "bn-yenpho-dungliet", "bn-yenpho-tamda", "bn-luongt-thua")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 class Clock:

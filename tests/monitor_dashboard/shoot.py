@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import sys
 import threading
 import time
@@ -18,22 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 
 def main() -> int:
@@ -46,12 +30,13 @@ def main() -> int:
     args = parser.parse_args()
 
     import uvicorn
+    from chromium_browser import chromium
     from fastapi import FastAPI
-    from playwright.sync_api import sync_playwright
 
     from monitor.dashboard import mount
     from monitor.generator import generate
     from monitor.store import open_store
+    from motcua.broker import free_port
 
     end = datetime.fromisoformat(args.now)
     store = open_store(f"sqlite:///{args.db}")
@@ -84,8 +69,7 @@ def main() -> int:
     print("status:", status, "overview HTTP ms:", timings, "bytes:", len(body))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -109,7 +93,6 @@ def main() -> int:
         page.wait_for_function("document.documentElement.lang === 'en'")
         page.screenshot(path=str(out / "site-district-en.png"), full_page=False)
         page.click("#lang")
-        browser.close()
         print("page errors:", errors)
     server.should_exit = True
     thread.join(timeout=10)

@@ -4,55 +4,26 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
+from site_process import UNLIMITED_TICKETS, SiteServer, create_token, seed_demo
 
-from motcua.broker import free_port
-
-MOTCUA = [sys.executable, "-m", "motcua.cli"]
 KILLS = int(os.environ.get("MOTCUA_KILL9_ROUNDS", "20"))
-
-
-def _cli(*args: str) -> str:
-    return subprocess.run([*MOTCUA, *args], check=True, capture_output=True, text=True).stdout.strip()
-
-
-def _start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    # Four kiosk threads share one token here, far faster than a citizen taps: lift the per-kiosk limit.
-    env = {**os.environ, "MOTCUA_TICKET_RATE_PER_MIN": "1000000", "MOTCUA_TICKET_BURST": "1000000"}
-    proc = subprocess.Popen(
-        [*MOTCUA, "server", "--data-dir", str(data_dir), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/healthz", timeout=0.5).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    proc.kill()
-    raise AssertionError("server did not start")
 
 
 @pytest.mark.slow
 def test_every_acknowledged_ticket_survives_repeated_sigkill(tmp_path):
-    _cli("admin", "seed-demo", "--data-dir", str(tmp_path))
-    kiosk = _cli("admin", "create-token", "--data-dir", str(tmp_path), "--role", "kiosk")
-    counter = _cli("admin", "create-token", "--data-dir", str(tmp_path), "--role", "counter", "--counter", "1")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    seed_demo(tmp_path)
+    kiosk = create_token(tmp_path, "kiosk")
+    counter = create_token(tmp_path, "counter", counter="1")
+    # Four kiosk threads share one token here, far faster than a citizen taps: lift the per-kiosk limit.
+    server = SiteServer(tmp_path, env=UNLIMITED_TICKETS)
+    base = server.base
     acknowledged: dict[str, tuple[str, str]] = {}  # ticket id -> (day, number)
     replays: list[tuple[str, str]] = []  # (first id, id returned on retry with the same key)
     lock = threading.Lock()
@@ -106,7 +77,7 @@ def test_every_acknowledged_ticket_survives_repeated_sigkill(tmp_path):
                 except httpx.HTTPError:
                     time.sleep(0.05)
 
-    proc = _start(tmp_path, port)
+    server.start()
     workers = [threading.Thread(target=kiosk_loop, args=(i,)) for i in range(4)]
     workers.append(threading.Thread(target=counter_loop))
     for w in workers:
@@ -114,16 +85,14 @@ def test_every_acknowledged_ticket_survives_repeated_sigkill(tmp_path):
     try:
         for _round in range(KILLS):
             time.sleep(rng.uniform(0.1, 0.6))
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            proc = _start(tmp_path, port)
+            server.kill()
+            server.start()
         time.sleep(0.3)
     finally:
         stop.set()
         for w in workers:
             w.join(30)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        server.kill()
 
     assert len(acknowledged) > 50, "the load was too light to mean anything"
     assert all(first == again for first, again in replays), "a retry with the same key returned another ticket"
