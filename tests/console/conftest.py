@@ -27,8 +27,8 @@ FREE_LETTERS = "HIJKLMNOPQRSTUVWXYZ"  # the demo centre uses A–G
 class ServerProcess(SiteServer):
     """``motcua server --demo`` on a free port with an admin and a kiosk token."""
 
-    def __init__(self, data_dir: Path) -> None:
-        super().__init__(data_dir, args=["--demo"], log=data_dir / "server.log")
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+        super().__init__(data_dir, args=["--demo"], log=data_dir / "server.log", env=env)
         self.admin_token = ""
         self.kiosk_token = ""
 

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "support"))
 from chromium_browser import chromium
 from conftest import ServerProcess
 from playwright.sync_api import expect
+from site_process import UNLIMITED_TICKETS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        server = ServerProcess(Path(tmp) / "site").start()
+        server = ServerProcess(Path(tmp) / "site", env=UNLIMITED_TICKETS).start()  # 13 tickets from one kiosk
         try:
             capture(server, out)
         finally:
