@@ -71,6 +71,7 @@ def bench_display(calls: int, data_dir: Path) -> None:
     flipped: dict[int, float] = {}
     pending_flip: list[int] = []
     sent: dict[int, float] = {}
+    rss: dict[str, float] = {}
     events = {seq: threading.Event() for seq in range(1, calls + 1)}
 
     def on_applied(what: str) -> None:
@@ -92,12 +93,14 @@ def bench_display(calls: int, data_dir: Path) -> None:
         publisher.wait_connected(10)
         app.link.connection.wait_connected(10)
         time.sleep(1.0)
+        rss["before"] = rss_mb()
         for seq in range(1, calls + 1):
             payload = encode_payload(call_event("bench", seq))
             sent[seq] = time.perf_counter()
             publisher.publish(topic_call("bench"), payload)
             events[seq].wait(2.0)
             time.sleep(0.01)
+        rss["after"] = rss_mb()
         publisher.stop()
         Clock.schedule_once(lambda _dt: app.stop(), 0)
 
@@ -124,6 +127,15 @@ def bench_display(calls: int, data_dir: Path) -> None:
     report("call published -> next frame flipped", frame_ms)
     worst = sorted(((flipped[s] - sent[s]) * 1000, s) for s in sent if s in flipped)[-3:]
     print("  slowest frames: " + ", ".join(f"call {seq}: {ms:.0f} ms" for ms, seq in reversed(worst)))
+    print(f"display RSS: {rss.get('before', 0):.0f} MB before the calls, {rss.get('after', 0):.0f} MB after {calls}")
+
+
+def rss_mb() -> float:
+    """Resident memory of this process (the display runs in it), MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def bench_audio(count: int, data_dir: Path) -> None:
