@@ -7,7 +7,11 @@ Site server pipeline::
     outbox ──Uplinker──▶ MQTT bridge or HTTPS ──▶ monitor ──ack──▶ delete from outbox
 
 The events subscription uses a persistent MQTT session (fixed client id, clean_session=False), so
-events published while the agent is down are queued by the site broker and delivered at restart.
+events published while the agent is down are queued by the site broker and delivered at restart. What
+that session never saw (published before it first existed, or while the broker had lost it) the agent
+reads from the queue server's log, ``GET /api/v1/events?after=last_source_seq``, at start, after every
+reconnect and every ``replay_interval_s``; both paths go through the inbox, deduplicated by
+``source_seq``, and an event is processed only once everything before it is in (``core/replay.py``).
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from edge_agent.core.replay import next_backoff, processable
 from edge_agent.core.sentiment import rating_mismatch
 from edge_agent.core.uplink import uplink_fields
 from edge_agent.health import LastError, read_health, status_payload, will
@@ -35,11 +41,16 @@ from motcua.contract.mqtt import (
     topic_device_statuses,
     topic_events,
 )
+from motcua.contract.uplink import EventPage
 from motcua.mqttclient import MqttConnection
 
 logger = logging.getLogger(__name__)
 
 FEEDBACK = "feedback.submitted"
+
+
+class ReplayRefused(Exception):
+    """The queue server will not serve its event log to this agent (token, URL or version): stop asking."""
 
 
 def device_status_filter(site: str) -> str:
@@ -63,6 +74,12 @@ class Agent:
         self._seen: dict[str, int] = {}
         self._last_kpi: dict[str, Any] | None = None
         self._server_client: Any = None
+        # Replay of the queue server's event log (asyncio side; the MQTT thread only sets the trigger).
+        self.replaying = bool(settings.collects and settings.replay and settings.server_url and settings.server_token)
+        self.verified_through = 0
+        self.replayed_pages = 0
+        self._replay_wanted: asyncio.Event | None = None
+        self._gap_since: float | None = None
         self.outbox: Outbox | None = None
         self.uplinker: Uplinker | None = None
         self.transport: Transport | None = None
@@ -88,6 +105,7 @@ class Agent:
             )
             self.site_conn.subscribe(topic_events(self.site), self._on_event, qos=1)
             self.site_conn.subscribe(device_status_filter(self.site), self._on_device_status, qos=1)
+            self.site_conn.add_connection_listener(lambda up: self._want_replay() if up else None)
             if settings.uplink == "mqtt":
                 self.transport = MqttTransport(self.site_conn, self.site, self.outbox)
             elif settings.uplink == "http":
@@ -118,6 +136,13 @@ class Agent:
         if loop is not None and ready is not None:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(ready.set)
+
+    def _want_replay(self) -> None:
+        """Ask for a read of the event log (from any thread)."""
+        loop, wanted = self._loop, self._replay_wanted
+        if loop is not None and wanted is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(wanted.set)
 
     def _on_event(self, topic: str, payload: bytes, retained: bool) -> None:
         """Store the site event durably before the PUBACK (paho acks after this returns)."""
@@ -255,13 +280,104 @@ class Agent:
         assert self._inbox_ready is not None
         while not self._stopping.is_set():
             batch = await asyncio.to_thread(self.outbox.inbox, 200)
-            if not batch:
+            ready = len(batch)
+            if batch and self.replaying:
+                last = await asyncio.to_thread(self.outbox.last_source_seq)
+                ready = self._ready_count(batch, last)
+            if not ready:
                 self._inbox_ready.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._inbox_ready.wait(), timeout=1.0)
                 continue
-            for envelope in batch:
+            for envelope in batch[:ready]:
                 await self._process(envelope)
+
+    def _ready_count(self, batch: list[EventEnvelope], last: int) -> int:
+        """How many inbox events to process now; on a gap, ask the replay for what is missing."""
+        ready = processable([e.seq for e in batch], last, self.verified_through)
+        if ready:
+            self._gap_since = None
+            return ready
+        self._want_replay()
+        now = time.monotonic()
+        if self._gap_since is None:
+            self._gap_since = now
+        elif now - self._gap_since > self.settings.replay_gap_wait_s:
+            logger.warning(
+                "site events %d..%d never came (queue server unreachable?); going on without them",
+                last + 1,
+                batch[0].seq - 1,
+            )
+            self._gap_since = None
+            return 1
+        return 0
+
+    # replay of the queue server's event log
+    async def _replay_once(self, client: Any) -> int:
+        """Read the log from what is already here to its end into the inbox; returns how many were new."""
+        import httpx
+
+        assert self.outbox is not None
+        new = 0
+        after = max(await asyncio.to_thread(self.outbox.last_source_seq), self.verified_through)
+        while not self._stopping.is_set():
+            try:
+                params = {"after": after, "limit": self.settings.replay_page}
+                response = await client.get("/api/v1/events", params=params)
+            except httpx.HTTPError as exc:
+                raise ConnectionError(f"queue server unreachable: {exc.__class__.__name__}") from None
+            if response.status_code in (401, 403, 404):
+                raise ReplayRefused(f"the queue server answered {response.status_code}: {response.text[:200]}")
+            if response.status_code != 200:
+                raise ConnectionError(f"the queue server answered {response.status_code}")
+            page = decode_payload(EventPage, response.content)
+            if page.site != self.site:
+                raise ReplayRefused(f"the queue server at that URL is site {page.site!r}, not {self.site!r}")
+            if page.events:
+                new += await asyncio.to_thread(self.outbox.receive_many, page.events)
+            # Every log event up to next_after is now processed or in the inbox (the log has no late holes).
+            self.verified_through = max(self.verified_through, page.next_after)
+            self.replayed_pages += 1
+            self._wake_processor()
+            if not page.events or page.next_after >= page.last_seq:
+                return new
+            after = page.next_after
+        return new
+
+    async def _replayer(self) -> None:
+        """Replay at start, when asked (reconnect, gap) and every ``replay_interval_s``; retry with a backoff."""
+        import httpx
+
+        assert self._replay_wanted is not None
+        base = str(self.settings.server_url).rstrip("/")
+        headers = {"Authorization": f"Bearer {self.settings.server_token}"}
+        backoff = 0.0
+        warned = False
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=10.0) as client:
+            while not self._stopping.is_set() and self.replaying:
+                try:
+                    new = await self._replay_once(client)
+                except ReplayRefused as exc:
+                    logger.error("replay of the site's event log is off: %s", exc)
+                    self.replaying = False
+                    self._wake_processor()
+                    return
+                except (ConnectionError, ValueError) as exc:
+                    if not warned:
+                        logger.warning("could not read the site's event log (%s); retrying", exc)
+                        warned = True
+                    backoff = next_backoff(backoff)
+                    await asyncio.sleep(backoff)
+                    continue
+                if warned:
+                    logger.info("reading the site's event log again")
+                    warned = False
+                backoff = 0.0
+                if new:
+                    logger.info("replayed %d site event(s) the MQTT session had not delivered", new)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._replay_wanted.wait(), timeout=self.settings.replay_interval_s)
+                self._replay_wanted.clear()
 
     def kpi_snapshot(self, now: datetime) -> dict[str, Any] | None:
         """Today's KPIs from the ticket events seen (``compute_kpis`` of the queue server)."""
@@ -300,12 +416,15 @@ class Agent:
         """Run until ``stop()``."""
         self._loop = asyncio.get_running_loop()
         self._inbox_ready = asyncio.Event()
+        self._replay_wanted = asyncio.Event()
         self.status_conn.start()
         tasks = [asyncio.create_task(self._heartbeat())]
         if self.site_conn is not None:
             self.site_conn.start()
             tasks.append(asyncio.create_task(self._processor()))
             tasks.append(asyncio.create_task(self._kpis()))
+            if self.replaying:
+                tasks.append(asyncio.create_task(self._replayer()))
         if self.uplinker is not None:
             self.uplinker.start()
         try:

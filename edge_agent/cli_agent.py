@@ -20,8 +20,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--uplink", choices=("mqtt", "http", "none"), default=None, help="transport to the province")
     parser.add_argument("--monitor-url", default=None, help="monitor base URL for --uplink http")
     parser.add_argument("--site-token", default=None, help="bearer token of this site at the monitor")
-    parser.add_argument("--server-url", default=None, help="queue server URL, to post feedback sentiment back")
-    parser.add_argument("--server-token", default=None, help="queue server token for posting sentiment")
+    parser.add_argument(
+        "--server-url", default=None, help="queue server URL: replay its event log, post feedback sentiment back"
+    )
+    parser.add_argument("--server-token", default=None, help="queue server token of role agent")
     parser.add_argument("--heartbeat", type=float, default=None, help="seconds between heartbeats (default 30)")
     parser.add_argument("--kpi-interval", type=float, default=None, help="seconds between KPI snapshots (300)")
     parser.add_argument("--printer-status-file", type=Path, default=None, help="kiosk printer status file")
@@ -62,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per event-log read otherwise
     if args.print_bridge_config:
         from edge_agent.core.bridge import bridge_config
         from motcua.mqttclient import parse_broker_url

@@ -8,6 +8,8 @@ One SQLite file (WAL, ``synchronous=FULL``: every commit is fsync'd before we ac
   a row is deleted only when the monitor has acknowledged it, or evicted by the limits (reported by an
   ``outbox.overflow`` event).
 * ``day_events``: today's ticket events, for the KPI snapshots.
+* ``meta``: ``epoch``, a random id created with the file (the ``seq`` numbers are unique only within
+  it: a new file starts again at 1, under a new epoch), and ``last_source_seq``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +27,7 @@ from typing import Any
 
 from edge_agent.core.outbox_policy import OutboxLimits, OutboxRow, plan_eviction
 from motcua.contract.mqtt import EventEnvelope
-from motcua.contract.uplink import UplinkEvent
+from motcua.contract.uplink import LEGACY_EPOCH, UplinkEvent
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -54,6 +57,12 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 LAST_SOURCE_SEQ = "last_source_seq"
+EPOCH = "epoch"
+
+
+def new_epoch() -> str:
+    """A fresh outbox epoch: 32 random hex digits."""
+    return uuid.uuid4().hex
 
 
 def _now() -> datetime:
@@ -82,6 +91,7 @@ class OutboxStats:
     inbox: int
     oldest_seq: int | None
     last_source_seq: int
+    epoch: str
 
 
 class Outbox:
@@ -105,9 +115,23 @@ class Outbox:
         self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(SCHEMA)
         self._lock = threading.RLock()
+        self.epoch = self._create()
         self._count, self._bytes = self._totals()
+
+    def _create(self) -> str:
+        """Create the tables if needed, in one transaction with the epoch; returns the epoch."""
+        with self._tx() as conn:
+            existed = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").fetchone()
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            epoch = self._meta(conn, EPOCH, default="-")
+            if epoch == "-":
+                # A file made before epochs keeps numbering in the one epoch the monitor knows it by.
+                epoch = LEGACY_EPOCH if existed else new_epoch()
+                self._set_meta(conn, EPOCH, epoch)
+        return epoch
 
     def close(self) -> None:
         """Close the database."""
@@ -123,7 +147,8 @@ class Outbox:
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
-                self._count, self._bytes = self._totals()
+                with suppress(sqlite3.Error):  # (no table yet when creating the file failed)
+                    self._count, self._bytes = self._totals()
                 raise
 
     def _totals(self) -> tuple[int, int]:
@@ -157,6 +182,22 @@ class Outbox:
                 (envelope.seq, envelope.model_dump_json()),
             )
             return cur.rowcount > 0
+
+    def receive_many(self, envelopes: Iterable[EventEnvelope]) -> int:
+        """Store site events (a page of the replayed log) in the inbox in one transaction; returns how many
+        were new (not processed yet, not already waiting)."""
+        stored = 0
+        with self._tx() as conn:
+            last = int(self._meta(conn, LAST_SOURCE_SEQ))
+            for envelope in envelopes:
+                if envelope.seq <= last:
+                    continue
+                cur = conn.execute(
+                    "INSERT INTO inbox (source_seq, envelope) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    (envelope.seq, envelope.model_dump_json()),
+                )
+                stored += cur.rowcount
+        return stored
 
     def inbox(self, limit: int = 200) -> list[EventEnvelope]:
         """Site events waiting to be processed, in source order."""
@@ -211,6 +252,7 @@ class Outbox:
         return [
             UplinkEvent(
                 site=self.site,
+                epoch=self.epoch,
                 seq=int(r[0]),
                 kind=r[1],
                 type=r[2],
@@ -260,6 +302,7 @@ class Outbox:
             inbox=inbox,
             oldest_seq=None if oldest is None else int(oldest),
             last_source_seq=last,
+            epoch=self.epoch,
         )
 
     def _over_limits(self) -> bool:

@@ -34,8 +34,27 @@ class AgentSettings(BaseSettings):
         None, description="Base URL of the monitor for the http uplink, e.g. https://monitor.example."
     )
     site_token: str | None = Field(None, description="Bearer token of this site at the monitor (http uplink).")
-    server_url: str | None = Field(None, description="The queue server, to post feedback sentiment back (optional).")
-    server_token: str | None = Field(None, description="Token for posting sentiment to the queue server.")
+    server_url: str | None = Field(
+        None,
+        description="The queue server (optional): its event log is replayed from there (events the MQTT session "
+        "missed) and feedback sentiment is posted back.",
+    )
+    server_token: str | None = Field(
+        None, description="An agent token of the queue server (motcua admin create-token --role agent)."
+    )
+    replay: bool = Field(
+        True,
+        description="With server_url and server_token: read the queue server's event log (GET /api/v1/events) "
+        "at start, after every reconnect and every replay_interval_s, and uplink what MQTT did not bring.",
+    )
+    replay_interval_s: float = Field(60.0, gt=0, description="Seconds between catch-up reads of the event log.")
+    replay_page: int = Field(1000, ge=1, le=1000, description="Events per read of the event log.")
+    replay_gap_wait_s: float = Field(
+        120.0,
+        gt=0,
+        description="How long a site event waits for older ones the event log cannot deliver (queue server "
+        "unreachable) before it is processed anyway.",
+    )
     heartbeat_s: float = Field(30.0, gt=0, description="Seconds between health heartbeats.")
     health_uplink_every: int = Field(
         2, ge=1, description="Uplink every Nth device heartbeat as a device.health sample (status changes always)."

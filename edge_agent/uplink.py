@@ -2,7 +2,9 @@
 
 Both transports have one behaviour: ``send(batch)`` returns the sequences the monitor acknowledged
 (possibly none); the ``Uplinker`` deletes acknowledged events from the outbox, resends the rest after
-a growing pause, and always sends the oldest events first.
+a growing pause, and always sends the oldest events first. Only acks of the outbox's own epoch count:
+an ack of an older outbox's events (say, queued at the province broker for the bridge while the site
+server was re-imaged) names the same numbers but other events.
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ from motcua.contract.uplink import UplinkAck, UplinkBatch, topic_uplink, topic_u
 from motcua.mqttclient import MqttConnection
 
 logger = logging.getLogger(__name__)
+
+
+def ack_applies(ack: UplinkAck, epoch: str) -> bool:
+    """True when ``ack`` acknowledges events of ``epoch``; an ack with no epoch comes from a monitor that
+    predates epochs and is applied as before (so agents can be upgraded before their monitor)."""
+    return ack.epoch is None or ack.epoch == epoch
 
 
 class Transport(Protocol):
@@ -65,6 +73,9 @@ class MqttTransport:
             logger.warning("ignoring a malformed uplink ack: %s", exc)
             return
         if ack.site != self.site:
+            return
+        if not ack_applies(ack, self.outbox.epoch):
+            logger.info("ignoring an ack of another outbox epoch (%s, %d events)", ack.epoch, len(ack.acked))
             return
         self.outbox.ack(ack.acked)
         with self._cond:
@@ -135,6 +146,8 @@ class HttpTransport:
         if response.status_code != 200:
             raise ConnectionError(f"monitor answered {response.status_code}: {response.text[:200]}")
         ack = decode_payload(UplinkAck, response.content)
+        if batch.epoch is not None and not ack_applies(ack, batch.epoch):
+            raise ConnectionError(f"monitor acknowledged epoch {ack.epoch!r}, not the batch's {batch.epoch!r}")
         return set(ack.acked)
 
     def close(self) -> None:

@@ -452,6 +452,18 @@ class QueueService:
         with self._transaction() as conn:
             return self._waiting(conn)
 
+    def events_after(self, after: int, limit: int) -> tuple[list[tuple[int, DomainEvent]], int]:
+        """Up to ``limit`` events of the log with ``seq`` > ``after``, oldest first, and the newest ``seq``.
+
+        Read on the WAL reader connection, so a reader never waits for a writer. The log has no holes that
+        fill later: sequence numbers are given under the one writer lock and committed in that order, so
+        once ``seq`` N is visible every event before N is visible too.
+        """
+        rows = self.db.read("SELECT seq, type, at, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit))
+        events = [repo.event_from_row(row) for row in rows]
+        newest = self.db.read("SELECT COALESCE(MAX(seq), 0) AS seq FROM events")[0]["seq"]
+        return events, max(newest if isinstance(newest, int) else 0, events[-1][0] if events else 0)
+
     def kpis(self, day: str | None = None) -> dict[str, Any]:
         """KPIs of one service day, computed from the event log."""
         with self._transaction() as conn:

@@ -47,6 +47,7 @@ StoreDep = Annotated[Store, Depends(_store)]
 def _event_json(e: Any) -> dict[str, Any]:
     return {
         "site": e.site,
+        "epoch": e.epoch,
         "seq": e.seq,
         "kind": e.kind,
         "type": e.type,
@@ -71,7 +72,7 @@ def create_app(store: Store, service: IngestService) -> FastAPI:
 
     @app.post("/api/v1/ingest", response_model=UplinkAck, tags=["ingest"])
     async def ingest(request: Request, site: SiteDep) -> UplinkAck:
-        """Store a site's batch once per (site, seq); the answer acknowledges every event stored."""
+        """Store a site's batch once per (site, epoch, seq); the answer acknowledges every event stored."""
         body = await request.body()
         try:
             batch = decode_payload(UplinkBatch, body)

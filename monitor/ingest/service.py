@@ -1,4 +1,5 @@
-"""Store a batch once per (site, seq), acknowledge it, then run the alert rules on what was new."""
+"""Store a batch once per (site, epoch, seq), acknowledge it (saying of which epoch), then run the alert
+rules on what was new."""
 
 from __future__ import annotations
 

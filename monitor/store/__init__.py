@@ -1,7 +1,7 @@
 """The provincial monitor's storage: one schema on SQLite (default) and PostgreSQL (a province or larger).
 
 >>> store = open_store("sqlite:///data/monitor.db")     # or "postgresql://user@host:5432/motcua"
->>> ack = store.ingest(batch)                             # dedup by (site, seq); returns the UplinkAck
+>>> ack = store.ingest(batch)                             # dedup by (site, epoch, seq); returns the UplinkAck
 >>> store.events(site="bn-tthc", since=start_of_day, types=["ticket.issued"])
 
 See ``monitor/store/README.md`` for the tables and what each column holds.

@@ -3,12 +3,17 @@
 The two dialects differ only in column types (``TEXT`` ISO-8601 UTC timestamps and JSON text on
 SQLite; ``TIMESTAMPTZ`` and ``JSONB`` on PostgreSQL), the placeholder style and the id column of
 ``alerts``. Every write is one transaction; every method is thread-safe (one lock per store).
+
+Schema changes: ``schema()`` is idempotent DDL for a new database; a database made by an older version
+is upgraded in place when opened, by the steps of ``UPGRADES`` (each detects whether it is needed and
+runs in the one transaction that opening the store is), before ``schema()`` runs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -17,11 +22,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from motcua.contract.uplink import Alert, UplinkAck, UplinkBatch, UplinkEvent
+from motcua.contract.uplink import LEGACY_EPOCH, Alert, UplinkAck, UplinkBatch, UplinkEvent
 
-# Rows per multi-row INSERT: 500 rows x 8 columns stays far below SQLite's 32,766 variables.
+logger = logging.getLogger(__name__)
+
+# Rows per multi-row INSERT: 500 rows x 9 columns stays far below SQLite's 32,766 variables.
 CHUNK = 500
 DEVICE_EVENT_TYPES = ("device.health", "device.status")
+
+
+def _redact_url(url: str) -> str:
+    """``url`` without a password (for logs)."""
+    scheme, sep, rest = url.partition("://")
+    if "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    return f"{scheme}{sep}{credentials.split(':', 1)[0]}@{host}"
 
 
 def utc_now() -> datetime:
@@ -47,11 +63,13 @@ class StoredEvent:
     source_seq: int | None
     data: dict[str, Any]
     received_at: datetime
+    epoch: str = LEGACY_EPOCH
 
     def to_uplink(self) -> UplinkEvent:
         """The wire form of this event."""
         return UplinkEvent(
             site=self.site,
+            epoch=self.epoch,
             seq=self.seq,
             kind=self.kind,
             type=self.type,
@@ -132,20 +150,27 @@ SQLITE = Dialect("sqlite", "TEXT", "TEXT", "INTEGER PRIMARY KEY AUTOINCREMENT", 
 POSTGRES = Dialect("postgresql", "TIMESTAMPTZ", "JSONB", "BIGSERIAL PRIMARY KEY", "%s", "%s::jsonb")
 
 
+def _events_table(d: Dialect, name: str = "events") -> str:
+    # The key is the set (site, epoch, seq); seq before epoch so that "a site's events above seq N"
+    # (the dashboard's incremental reads, ``seqs``) stays a range scan of the primary key.
+    return f"""CREATE TABLE IF NOT EXISTS {name} (
+            site TEXT NOT NULL,
+            epoch TEXT NOT NULL DEFAULT '',
+            seq BIGINT NOT NULL,
+            kind TEXT NOT NULL,
+            type TEXT NOT NULL,
+            at {d.timestamp} NOT NULL,
+            source_seq BIGINT,
+            data {d.json} NOT NULL,
+            received_at {d.timestamp} NOT NULL,
+            PRIMARY KEY (site, seq, epoch))"""
+
+
 def schema(d: Dialect) -> list[str]:
     """The DDL of every table and index (idempotent)."""
     ts, js = d.timestamp, d.json
     return [
-        f"""CREATE TABLE IF NOT EXISTS events (
-            site TEXT NOT NULL,
-            seq BIGINT NOT NULL,
-            kind TEXT NOT NULL,
-            type TEXT NOT NULL,
-            at {ts} NOT NULL,
-            source_seq BIGINT,
-            data {js} NOT NULL,
-            received_at {ts} NOT NULL,
-            PRIMARY KEY (site, seq))""",
+        _events_table(d),
         "CREATE INDEX IF NOT EXISTS events_at ON events (at)",
         "CREATE INDEX IF NOT EXISTS events_site_type_at ON events (site, type, at)",
         f"""CREATE TABLE IF NOT EXISTS sites (
@@ -181,6 +206,44 @@ def schema(d: Dialect) -> list[str]:
     ]
 
 
+def _columns(cur: Any, d: Dialect, table: str) -> set[str]:
+    """The column names of ``table`` (empty when it does not exist)."""
+    if d is SQLITE:
+        cur.execute(f"PRAGMA table_info({table})")
+        return {str(r[1]) for r in cur.fetchall()}
+    cur.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = %s",
+        [table],
+    )
+    return {str(r[0]) for r in cur.fetchall()}
+
+
+def _upgrade_events_epoch(cur: Any, d: Dialect) -> bool:
+    """Key ``events`` by (site, epoch, seq) instead of (site, seq); stored rows keep epoch ``""``."""
+    columns = _columns(cur, d, "events")
+    if not columns or "epoch" in columns:
+        return False
+    if d is SQLITE:
+        # SQLite cannot change a primary key in place: copy into a table of the new layout, swap.
+        names = "site, seq, kind, type, at, source_seq, data, received_at"
+        cur.execute("DROP TABLE IF EXISTS events_upgrade")
+        cur.execute(_events_table(d, "events_upgrade"))
+        cur.execute(f"INSERT INTO events_upgrade (epoch, {names}) SELECT '', {names} FROM events")
+        cur.execute("DROP TABLE events")  # its indexes go with it; schema() creates them again
+        cur.execute("ALTER TABLE events_upgrade RENAME TO events")
+        return True
+    cur.execute("ALTER TABLE events ADD COLUMN epoch TEXT NOT NULL DEFAULT ''")
+    cur.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'events'::regclass AND contype = 'p'")
+    for (name,) in cur.fetchall():
+        cur.execute(f'ALTER TABLE events DROP CONSTRAINT "{name}"')
+    cur.execute("ALTER TABLE events ADD PRIMARY KEY (site, seq, epoch)")
+    return True
+
+
+# In-place upgrades of databases made by older versions, in order; each returns whether it changed anything.
+UPGRADES: tuple[tuple[str, Callable[[Any, Dialect], bool]], ...] = (("events_epoch", _upgrade_events_epoch),)
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -202,9 +265,21 @@ class Store:
         self._connect = connect
         self._conn = connect()
         self._lock = threading.RLock()
+        self.upgraded: list[str] = []
         with self._tx() as cur:
+            # One transaction for the upgrades and the DDL, so a failed upgrade leaves the old layout whole;
+            # concurrent openers of one database wait for each other instead of upgrading twice.
+            if dialect is SQLITE:
+                cur.execute("BEGIN IMMEDIATE")
+            else:
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext('motcua-monitor-schema'))")
+            for name, upgrade in UPGRADES:
+                if upgrade(cur, dialect):
+                    self.upgraded.append(name)
             for statement in schema(dialect):
                 cur.execute(statement)
+        for name in self.upgraded:
+            logger.info("monitor store %s upgraded in place: %s", _redact_url(url), name)
 
     # plumbing
     def _sql(self, sql: str) -> str:
@@ -253,7 +328,7 @@ class Store:
 
     # ingest
     def ingest(self, batch: UplinkBatch) -> UplinkAck:
-        """Store the batch's events once per (site, seq) and acknowledge all of them (new or known)."""
+        """Store the batch's events once per (site, epoch, seq) and acknowledge all of them (new or known)."""
         return self.ingest_new(batch)[0]
 
     def ingest_new(self, batch: UplinkBatch) -> tuple[UplinkAck, list[UplinkEvent]]:
@@ -261,8 +336,8 @@ class Store:
         received = self._ts(self.clock())
         events = [e for e in batch.events if e.site == batch.site]
         ph = self.dialect.placeholder
-        row_sql = f"({ph}, {ph}, {ph}, {ph}, {ph}, {ph}, {self.dialect.json_param}, {ph})"
-        new_seqs: set[int] = set()
+        row_sql = f"({ph}, {ph}, {ph}, {ph}, {ph}, {ph}, {ph}, {self.dialect.json_param}, {ph})"
+        new_keys: set[tuple[str, int]] = set()
         with self._tx() as cur:
             for start in range(0, len(events), CHUNK):
                 chunk = events[start : start + CHUNK]
@@ -270,6 +345,7 @@ class Store:
                 for e in chunk:
                     params += [
                         e.site,
+                        e.epoch,
                         e.seq,
                         e.kind,
                         e.type,
@@ -279,13 +355,13 @@ class Store:
                         received,
                     ]
                 cur.execute(
-                    "INSERT INTO events (site, seq, kind, type, at, source_seq, data, received_at) VALUES "
+                    "INSERT INTO events (site, epoch, seq, kind, type, at, source_seq, data, received_at) VALUES "
                     + ", ".join([row_sql] * len(chunk))
-                    + " ON CONFLICT (site, seq) DO NOTHING RETURNING seq",
+                    + " ON CONFLICT (site, seq, epoch) DO NOTHING RETURNING epoch, seq",
                     params,
                 )
-                new_seqs.update(int(row[0]) for row in cur.fetchall())
-            new = [e for e in events if e.seq in new_seqs]
+                new_keys.update((str(row[0]), int(row[1])) for row in cur.fetchall())
+            new = [e for e in events if (e.epoch, e.seq) in new_keys]
             self._upsert_devices(cur, [e for e in new if e.type in DEVICE_EVENT_TYPES])
             if events:
                 cur.execute(
@@ -295,7 +371,7 @@ class Store:
                     ),
                     [batch.site, received],
                 )
-        return UplinkAck(site=batch.site, acked=[e.seq for e in events]), new
+        return UplinkAck(site=batch.site, epoch=batch.epoch, acked=[e.seq for e in events]), new
 
     def _upsert_devices(self, cur: Any, events: Sequence[UplinkEvent]) -> None:
         newest: dict[str, UplinkEvent] = {}
@@ -333,12 +409,12 @@ class Store:
         *,
         limit: int | None = None,
     ) -> list[StoredEvent]:
-        """Events ordered by (at, site, seq); ``since`` inclusive, ``until`` exclusive."""
+        """Events ordered by (at, site, seq, epoch); ``since`` inclusive, ``until`` exclusive."""
         where, params = self._event_filter(site, since, until, types)
         sql = (
-            "SELECT site, seq, kind, type, at, source_seq, data, received_at FROM events"
+            "SELECT site, seq, kind, type, at, source_seq, data, received_at, epoch FROM events"
             + where
-            + " ORDER BY at, site, seq"
+            + " ORDER BY at, site, seq, epoch"
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
@@ -355,6 +431,7 @@ class Store:
                 source_seq=None if r[5] is None else int(r[5]),
                 data=self._json_out(r[6]),
                 received_at=self._dt(r[7]),
+                epoch=str(r[8]),
             )
             for r in rows
         ]
@@ -372,11 +449,25 @@ class Store:
             cur.execute(self._sql("SELECT COUNT(*) FROM events" + where), params)
             return int(cur.fetchone()[0])
 
-    def seqs(self, site: str) -> list[int]:
-        """Every stored sequence number of a site, ascending (to check for gaps and duplicates)."""
+    def seqs(self, site: str, epoch: str | None = None) -> list[int]:
+        """Stored sequence numbers of a site, ascending (to check for gaps and duplicates): of one epoch when
+        given, else of every epoch (a number then appears once per epoch that has it)."""
+        sql, params = "SELECT seq FROM events WHERE site = ?", [site]
+        if epoch is not None:
+            sql += " AND epoch = ?"
+            params.append(epoch)
         with self._tx() as cur:
-            cur.execute(self._sql("SELECT seq FROM events WHERE site = ? ORDER BY seq"), [site])
+            cur.execute(self._sql(sql + " ORDER BY seq"), params)
             return [int(r[0]) for r in cur.fetchall()]
+
+    def epochs(self, site: str) -> list[str]:
+        """The epochs (outbox files) a site's events came from, in the order their first event arrived."""
+        with self._tx() as cur:
+            cur.execute(
+                self._sql("SELECT epoch FROM events WHERE site = ? GROUP BY epoch ORDER BY MIN(received_at), epoch"),
+                [site],
+            )
+            return [str(r[0]) for r in cur.fetchall()]
 
     def _event_filter(
         self, site: str | None, since: datetime | None, until: datetime | None, types: Iterable[str] | None

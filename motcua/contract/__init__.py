@@ -23,6 +23,7 @@ from motcua.contract.mqtt import (
 )
 from motcua.contract.uplink import (
     Alert,
+    EventPage,
     UplinkAck,
     UplinkBatch,
     UplinkEvent,
@@ -38,6 +39,7 @@ __all__ = [
     "CounterState",
     "DeviceStatus",
     "EventEnvelope",
+    "EventPage",
     "QueueSummary",
     "RecentCall",
     "ServiceWaiting",
