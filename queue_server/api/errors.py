@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from queue_server.core.errors import DomainError
+from queue_server.core.validation_text import describe_vi, field_vi
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +59,14 @@ _HTTP_MESSAGES = {
 
 
 def _clean(errors: list[Any]) -> list[dict[str, Any]]:
-    return [
-        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
-        for e in errors[:10]
-    ]
+    cleaned = []
+    for e in errors[:10]:
+        loc = [str(p) for p in e.get("loc", ())]
+        kind = str(e.get("type", ""))
+        cleaned.append(
+            {"loc": loc, "msg": str(e.get("msg", "")), "msg_vi": describe_vi(kind, e.get("ctx")), "type": kind}
+        )
+    return cleaned
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -80,10 +85,12 @@ def install_error_handlers(app: FastAPI) -> None:
         details = _clean(list(exc.errors()))
         where = ".".join(details[0]["loc"]) if details else "request"
         what = details[0]["msg"] if details else ""
+        where_vi = field_vi(details[0]["loc"]) if details else "yêu cầu"
+        what_vi = details[0]["msg_vi"] if details else "giá trị không hợp lệ"
         return error_response(
             422,
             "invalid_request",
-            f"Dữ liệu gửi lên không hợp lệ ở '{where}': {what}",
+            f"Dữ liệu gửi lên không hợp lệ ở '{where_vi}': {what_vi}",
             f"Invalid request at '{where}': {what}",
             details,
         )
