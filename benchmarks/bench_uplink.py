@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -130,7 +131,22 @@ def main() -> None:
                 )
                 pub.publish(topic_events(site), encode_payload(env), qos=1).wait_for_publish(10)
             pub.stop()
-            time.sleep(2.0)
+            published = time.perf_counter()
+
+            def in_outbox() -> int:  # the agent's own store (WAL: a read-only reader never blocks it)
+                with sqlite3.connect(f"file:{tmp / 'agent' / 'agent-outbox.db'}?mode=ro", uri=True) as db:
+                    row = db.execute("SELECT COUNT(*) FROM outbox WHERE source_seq > ?", (OFFSET,)).fetchone()
+                return int(row[0])
+
+            # Restore only once the agent holds every outage event, so the drain below measures the
+            # uplink (bridge, monitor, acks), not the agent still taking in a burst it never sees live.
+            assert wait(lambda: in_outbox() >= args.outage_events, 300, 0.1), "the agent did not store the outage"
+            stored_s = time.perf_counter() - published
+            print(
+                f"agent: {args.outage_events} outage events in its outbox {stored_s:.1f} s after the last publish"
+                f" ({args.outage_events / max(stored_s, 1e-6):.0f} events/s taken in)"
+            )
+            time.sleep(1.0)
 
             def outage_rows() -> int:
                 return sum(1 for e in store.events(site, types=["ticket.issued"]) if (e.source_seq or 0) > OFFSET)
