@@ -64,6 +64,7 @@ class Rig:
         """Issue tickets; retry each with the same key until answered (as the kiosk does)."""
         rng = random.Random(seed)
         codes = [s.code for s in self.scenario.services]
+        token = self.tokens.get(f"kiosk:{seed}", self.tokens["kiosk"])  # one token per kiosk, as on a site
         with httpx.Client(timeout=3.0) as client:
             for _ in range(max_tickets):
                 if self.stop.is_set():
@@ -78,7 +79,7 @@ class Rig:
                         r = client.post(
                             f"{self.server.base}/api/v1/tickets",
                             json=body,
-                            headers={"Authorization": f"Bearer {self.tokens['kiosk']}", "Idempotency-Key": key},
+                            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
                         )
                     except httpx.HTTPError:
                         time.sleep(0.05)

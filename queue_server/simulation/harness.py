@@ -35,8 +35,14 @@ logger = logging.getLogger(__name__)
 MOTCUA = [sys.executable, "-m", "motcua.cli"]
 
 
-def seed_scenario(data_dir: Path, scenario: Scenario, roles: tuple[str, ...] = ("kiosk", "admin")) -> dict[str, str]:
-    """Create the database with the scenario's services and counters; tokens per role and per counter."""
+def seed_scenario(
+    data_dir: Path, scenario: Scenario, roles: tuple[str, ...] = ("kiosk", "admin"), *, kiosks: int = 8
+) -> dict[str, str]:
+    """Create the database with the scenario's services and counters; tokens per role and per counter.
+
+    A site has one token per kiosk, and the server limits tickets per kiosk token, so ``kiosk:{i}``
+    tokens are made for ``kiosks`` simulated kiosks (``kiosk`` is the first of them).
+    """
     from queue_server.auth import create_token
     from queue_server.store import repo
     from queue_server.store.db import open_database
@@ -49,6 +55,10 @@ def seed_scenario(data_dir: Path, scenario: Scenario, roles: tuple[str, ...] = (
             for position, counter in enumerate(scenario.counters):
                 repo.upsert_counter(conn, counter.counter(), position)
         tokens = {role: create_token(db, role) for role in roles}
+        if "kiosk" in roles:
+            tokens["kiosk:0"] = tokens["kiosk"]
+            for index in range(1, kiosks):
+                tokens[f"kiosk:{index}"] = create_token(db, "kiosk", label=f"kiosk {index}")
         for counter in scenario.counters:
             tokens[f"counter:{counter.id}"] = create_token(db, "counter", counter_id=counter.id)
     finally:

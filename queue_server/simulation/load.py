@@ -68,7 +68,7 @@ def run_load(
     with tempfile.TemporaryDirectory(prefix="motcua-load-") as tmp:
         root = Path(tmp)
         mqtt = broker(root / "broker")
-        tokens = seed_scenario(root / "site", scenario)
+        tokens = seed_scenario(root / "site", scenario, kiosks=kiosks)
         server = ServerProcess(root / "site", scenario.site_id, mqtt.url).start()
         probes = [DisplayProbe(mqtt.url, scenario.site_id).start() for _ in range(displays)]
         latencies: dict[str, list[float]] = {"issue": [], "counter": [], "read": []}
@@ -98,7 +98,8 @@ def run_load(
                     time.sleep(max(0.0, next_at - time.monotonic()))
                     next_at += rng.expovariate(rate / kiosks)
                     body = {"service": rng.choices(codes, shares)[0], "priority": None, "lang": "vi"}
-                    headers = {"Authorization": f"Bearer {tokens['kiosk']}", "Idempotency-Key": uuid.uuid4().hex}
+                    token = tokens[f"kiosk:{index}"]  # each simulated kiosk has its own token, as on a site
+                    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}
                     started = time.perf_counter()
                     try:
                         r = client.post(f"{server.base}/api/v1/tickets", json=body, headers=headers)
