@@ -10,35 +10,23 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from manual_clock import Clock
+from site_app import START, Site, open_site
 
-from queue_server.app import create_app
-from queue_server.auth import create_token
-from queue_server.demo import seed_demo
-from queue_server.service import QueueService
 from queue_server.settings import ServerSettings
-from queue_server.store.db import open_database
 
-START = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # 08:00 in Hanoi
 COMMENT = "Chị Nguyễn Thị Hoa ở quầy 1 rất nhiệt tình, gọi lại cho tôi số 0912 345 678 nhé"
 
 
-@dataclass
-class Site:
-    client: TestClient
-    service: QueueService
-    clock: Clock
-    tokens: dict[str, str]
+class RetentionSite(Site):
+    """The shared in-process site, with what these tests read: the feedback table and its events."""
 
-    def headers(self, role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}", "Idempotency-Key": uuid.uuid4().hex}
+    def headers(self, role: str, key: str | None = None) -> dict[str, str]:
+        return super().headers(role, key or uuid.uuid4().hex)
 
     def served_feedback(self, comment: str | None, rating: str = "dissatisfied") -> dict[str, Any]:
         """Issue, call, serve and finish a ticket at counter 1, then rate it at the kiosk."""
@@ -63,24 +51,17 @@ class Site:
 
 
 @pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[RetentionSite]:
     monkeypatch.setenv("MOTCUA_FEEDBACK_SELF_SCORE", "false")
-    settings = ServerSettings(data_dir=tmp_path, site_id="retention-site", purge_interval_s=0.1)
-    assert settings.comment_retention_days == 90
-    db = open_database(tmp_path)
-    try:
-        seed_demo(db)
-        clock = Clock(START)
-        service = QueueService(db, settings.site_id, settings.queue_config(), clock=clock)
-        tokens = {role: create_token(db, role) for role in ("kiosk", "admin", "agent")}
-        tokens["counter1"] = create_token(db, "counter", counter_id="1")
-        with TestClient(create_app(settings, service=service, with_mqtt=False)) as client:
-            opened = Site(client, service, clock, tokens)
-            r = client.post("/api/v1/counters/1/sign-in", json={"staff_id": "NV01"}, headers=opened.headers("counter1"))
-            assert r.status_code < 300, r.text
-            yield opened
-    finally:
-        db.close()
+    assert ServerSettings(data_dir=tmp_path).comment_retention_days == 90
+    with open_site(
+        tmp_path, RetentionSite, roles=("kiosk", "admin", "agent"), site_id="retention-site", purge_interval_s=0.1
+    ) as opened:
+        r = opened.client.post(
+            "/api/v1/counters/1/sign-in", json={"staff_id": "NV01"}, headers=opened.headers("counter1")
+        )
+        assert r.status_code < 300, r.text
+        yield opened
 
 
 def wait_until(predicate: Any, timeout: float = 5.0) -> bool:
@@ -90,7 +71,7 @@ def wait_until(predicate: Any, timeout: float = 5.0) -> bool:
     return bool(predicate())
 
 
-def test_comment_text_is_blanked_after_90_days_and_rating_and_sentiment_stay(site: Site) -> None:
+def test_comment_text_is_blanked_after_90_days_and_rating_and_sentiment_stay(site: RetentionSite) -> None:
     rated = site.served_feedback(COMMENT)
     silent = site.served_feedback(None, rating="very_satisfied")
     scored = site.client.post(
@@ -134,7 +115,7 @@ def test_comment_text_is_blanked_after_90_days_and_rating_and_sentiment_stay(sit
     assert kpis_after == kpis_before  # a blanked comment still counts as written, with its sentiment
 
 
-def test_purge_takes_only_comments_past_the_retention_and_runs_once(site: Site) -> None:
+def test_purge_takes_only_comments_past_the_retention_and_runs_once(site: RetentionSite) -> None:
     old = site.served_feedback(COMMENT)
     site.clock.advance(30 * 24 * 60)
     recent = site.served_feedback("Thủ tục nhanh gọn, cảm ơn chị Lan")

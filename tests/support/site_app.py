@@ -70,15 +70,24 @@ S = TypeVar("S", bound=Site)
 
 
 @contextmanager
-def open_site(data_dir: Path, site_class: type[S] = Site) -> Iterator[S]:  # type: ignore[assignment]
-    """The site of ``data_dir`` (site id ``test-site``, no MQTT), open for the ``with`` block."""
-    settings = ServerSettings(data_dir=data_dir, site_id="test-site")
+def open_site(
+    data_dir: Path,
+    site_class: type[S] = Site,  # type: ignore[assignment]
+    *,
+    roles: tuple[str, ...] = ("kiosk", "display", "admin"),
+    **settings_overrides: Any,
+) -> Iterator[S]:
+    """The site of ``data_dir`` (site id ``test-site`` unless overridden, no MQTT), open for the ``with`` block.
+
+    ``roles``: the tokens made besides counters 1, 2 and 4; ``settings_overrides``: ServerSettings fields.
+    """
+    settings = ServerSettings(**{"data_dir": data_dir, "site_id": "test-site", **settings_overrides})
     db = open_database(data_dir)
     try:
         seed_demo(db)
         clock = Clock(START)
         service = QueueService(db, settings.site_id, settings.queue_config(), clock=clock)
-        tokens = {role: create_token(db, role) for role in ("kiosk", "display", "admin")}
+        tokens = {role: create_token(db, role) for role in roles}
         for cid in ("1", "2", "4"):
             tokens[f"counter{cid}"] = create_token(db, "counter", counter_id=cid)
         app = create_app(settings, service=service, with_mqtt=False)
