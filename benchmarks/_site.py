@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))  # as pytest's pythonpath
 from site_process import UNLIMITED_TICKETS, SiteServer, create_token, seed_demo
 
-from motcua.broker import start_broker
+from motcua.runtime.broker import start_broker
 
 __all__ = ["UNLIMITED_TICKETS", "SiteServer", "create_token", "percentile", "running_site", "seed_demo"]
 

@@ -14,7 +14,7 @@ import httpx
 from _site import percentile, running_site
 
 from motcua.contract import CallEvent, decode_payload, topic_call
-from motcua.mqttclient import MqttConnection
+from motcua.runtime.mqtt import MqttConnection
 
 
 def measure(kind: str, calls: int) -> list[float]:

@@ -29,9 +29,9 @@ for key, value in {
 
 from kiosk_ui.core.announce import CallInfo  # noqa: E402
 from kiosk_ui.settings import DisplaySettings  # noqa: E402
-from motcua.broker import start_broker  # noqa: E402
 from motcua.contract.mqtt import CallEvent, encode_payload, topic_call  # noqa: E402
-from motcua.mqttclient import MqttConnection  # noqa: E402
+from motcua.runtime.broker import start_broker  # noqa: E402
+from motcua.runtime.mqtt import MqttConnection  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from queue_server.simulation.load import run_load
-from queue_server.simulation.scenario import load_scenario
+from simulation.load import run_load
+from simulation.scenario import load_scenario
 
 
 def main() -> None:

@@ -21,9 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 import zeroconf._core  # noqa: E402
 
-from motcua.broker import free_port, wait_for_port  # noqa: E402
+from motcua.runtime.broker import free_port, wait_for_port  # noqa: E402
 from provisioning.client import enrol  # noqa: E402
-from provisioning.discovery import Announcer, discover  # noqa: E402
+from provisioning.discovery import discover  # noqa: E402
+from queue_server.provisioning.announce import Announcer  # noqa: E402
 
 FP = "ab" * 32
 
@@ -48,7 +49,7 @@ def bench_discovery_loopback(runs: int) -> None:
 
 ANNOUNCE = """
 import sys
-from provisioning.discovery import Announcer
+from queue_server.provisioning.announce import Announcer
 a = Announcer("bench-ns", 8000, sys.argv[2], [sys.argv[1]]).start(wait=True)
 print("ready", flush=True); sys.stdin.read(); a.stop()
 """
@@ -110,7 +111,7 @@ import sys, uvicorn
 from queue_server.app import create_app
 from queue_server.demo import seed_demo
 from queue_server.settings import ServerSettings
-from provisioning.server_hooks import site_services
+from queue_server.provisioning.hooks import site_services
 settings = ServerSettings(data_dir=sys.argv[1], port=int(sys.argv[2]), site_id="bench")
 app = create_app(settings)
 seed_demo(app.state.service.db)
@@ -163,9 +164,9 @@ def bench_config_push(runs: int, data_dir: Path) -> None:
     from conftest import SecureSite, start_mosquitto  # the same broker setup the tests use
 
     from provisioning.device import DeviceAgent
-    from provisioning.service import SERVER_MQTT_USER, Provisioner
-    from provisioning.settings import ProvisioningSettings
     from queue_server.demo import seed_demo
+    from queue_server.provisioning.service import SERVER_MQTT_USER, Provisioner
+    from queue_server.provisioning.settings import ProvisioningSettings
     from queue_server.store.db import open_database
 
     db = open_database(data_dir)

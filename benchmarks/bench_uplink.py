@@ -30,9 +30,9 @@ from edge_agent.bridge import start_bridged_broker
 from monitor.ingest.mqtt import MqttIngest
 from monitor.ingest.service import IngestService
 from monitor.store import open_store
-from motcua.broker import start_broker
 from motcua.contract.mqtt import EventEnvelope, encode_payload, topic_events
-from motcua.mqttclient import MqttConnection
+from motcua.runtime.broker import start_broker
+from motcua.runtime.mqtt import MqttConnection
 
 MOTCUA = [sys.executable, "-m", "motcua.cli"]
 OFFSET = 1_000_000

@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edge_agent.core.bridge import bridge_config
-from motcua.broker import BrokerProcess, mosquitto_config, mosquitto_path, wait_for_port
-from motcua.mqttclient import parse_broker_url
+from motcua.contract.site import DEFAULT_SITE_ID
+from motcua.runtime.broker import BrokerProcess, mosquitto_config, mosquitto_path, wait_for_port
+from motcua.runtime.mqtt import parse_broker_url
 
 
 @dataclass
 class BridgedBroker(BrokerProcess):
     """A mosquitto whose config adds the bridge of ``site`` to ``province_url``."""
 
-    site: str = "demo-site"
+    site: str = DEFAULT_SITE_ID
     province_url: str = "mqtt://127.0.0.1:1883"
 
     def start(self, timeout: float = 10.0) -> BridgedBroker:
@@ -43,7 +44,7 @@ class BridgedBroker(BrokerProcess):
 
 def start_bridged_broker(data_dir: Path, site: str, province_url: str, *, port: int | None = None) -> BridgedBroker:
     """Start a site mosquitto bridged to the province broker."""
-    from motcua.broker import free_port
+    from motcua.runtime.broker import free_port
 
     return BridgedBroker(
         "127.0.0.1", port or free_port(), "mosquitto", data_dir, site=site, province_url=province_url

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per event-log read otherwise
     if args.print_bridge_config:
         from edge_agent.core.bridge import bridge_config
-        from motcua.mqttclient import parse_broker_url
+        from motcua.runtime.mqtt import parse_broker_url
 
         address = parse_broker_url(args.print_bridge_config)
         site = args.site or build_settings(args).site_id

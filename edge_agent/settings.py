@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from edge_agent.core.outbox_policy import OutboxLimits
+from motcua.contract.site import DEFAULT_SITE_ID, SITE_ID_PATTERN
 
 
 class AgentSettings(BaseSettings):
@@ -21,7 +22,7 @@ class AgentSettings(BaseSettings):
         "development", description="development or production; production refuses plain HTTP uplinks."
     )
     data_dir: Path = Field(Path("agent-data"), description="Directory of the agent's outbox database.")
-    site_id: str = Field("demo-site", pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="Site id (MQTT topic root).")
+    site_id: str = Field(DEFAULT_SITE_ID, pattern=SITE_ID_PATTERN, description="Site id (MQTT topic root).")
     device_id: str = Field("site-server", pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="This device's id.")
     role: str = Field(
         "server", description="server (collects the site's events and uplinks them), kiosk, display, counter."

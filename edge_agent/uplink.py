@@ -19,7 +19,7 @@ from edge_agent.core.bridge import bridge_state_topic
 from edge_agent.outbox import Outbox
 from motcua.contract.mqtt import decode_payload, encode_payload
 from motcua.contract.uplink import UplinkAck, UplinkBatch, topic_uplink, topic_uplink_ack
-from motcua.mqttclient import MqttConnection
+from motcua.runtime.mqtt import MqttConnection
 
 logger = logging.getLogger(__name__)
 

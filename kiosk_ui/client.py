@@ -15,17 +15,17 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import httpx
+from pydantic import TypeAdapter, ValidationError
+
+from motcua.contract.tickets import PriorityPublic, TicketPublic
 
 __all__ = [
-    "PRIORITIES",
     "ClientError",
     "DossierReceipt",
-    "IssuedTicket",
     "QueueClient",
     "RequestRejected",
     "ServerUnavailable",
@@ -34,8 +34,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-Priority = Literal["elderly", "disability", "pregnant", "young_child", "meritorious"]
-PRIORITIES: tuple[str, ...] = ("elderly", "disability", "pregnant", "young_child", "meritorious")
+_PRIORITY_LIST = TypeAdapter(list[PriorityPublic])
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _MAX_BACKOFF_S = 4.0
 
@@ -75,24 +74,6 @@ class UnexpectedResponse(ClientError):
 
     def __init__(self, what: str) -> None:
         super().__init__("Máy chủ trả lời không đúng định dạng", f"Unexpected server response: {what}")
-
-
-@dataclass(frozen=True)
-class IssuedTicket:
-    """A ticket as the server issued it."""
-
-    id: str
-    number: str
-    service: str
-    priority: str | None
-    status: str
-    issued_at: datetime
-    position: int
-    estimated_wait_min: int
-    service_name_vi: str | None = None
-    service_name_en: str | None = None
-    track_url: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -197,10 +178,11 @@ class QueueClient:
         priority: str | None = None,
         lang: Literal["vi", "en"] = "vi",
         idempotency_key: str | None = None,
-    ) -> IssuedTicket:
-        """POST /api/v1/tickets; keep ``idempotency_key`` to retry the same press of the button."""
-        if priority is not None and priority not in PRIORITIES:
-            raise ValueError(f"Loại ưu tiên không hợp lệ / Unknown priority {priority!r}")
+    ) -> TicketPublic:
+        """POST /api/v1/tickets; keep ``idempotency_key`` to retry the same press of the button.
+
+        ``priority`` is one of the codes ``GET /api/v1/priorities`` serves; the server refuses others (4xx).
+        """
         if lang not in ("vi", "en"):
             raise ValueError(f"Ngôn ngữ không hỗ trợ / Unsupported language {lang!r}")
         body = self._request(
@@ -212,22 +194,17 @@ class QueueClient:
         if not isinstance(body, dict):
             raise UnexpectedResponse("ticket is not an object")
         try:
-            return IssuedTicket(
-                id=str(body["id"]),
-                number=str(body["number"]),
-                service=str(body["service"]),
-                priority=body.get("priority"),
-                status=str(body["status"]),
-                issued_at=datetime.fromisoformat(str(body["issued_at"])),
-                position=int(body["position"]),
-                estimated_wait_min=int(body["estimated_wait_min"]),
-                service_name_vi=body.get("service_name_vi"),
-                service_name_en=body.get("service_name_en"),
-                track_url=body.get("track_url"),
-                extra=body,
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise UnexpectedResponse(f"ticket field {exc}") from None
+            return TicketPublic.model_validate(body)
+        except ValidationError as exc:
+            wrong = sorted({str(error["loc"][0]) for error in exc.errors() if error["loc"]})
+            raise UnexpectedResponse(f"ticket fields {wrong}") from None
+
+    def list_priorities(self) -> list[PriorityPublic]:
+        """GET /api/v1/priorities: the priority lanes this site offers."""
+        try:
+            return _PRIORITY_LIST.validate_python(self._request("GET", "/api/v1/priorities"))
+        except ValidationError:
+            raise UnexpectedResponse("priorities are not a list of lanes") from None
 
     def list_procedures(self, q: str | None = None, field: str | None = None) -> list[dict[str, Any]]:
         """GET /api/v1/procedures, optionally searched (``q``) or filtered by field (``field``)."""

@@ -15,6 +15,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from motcua.contract.site import DEFAULT_SITE_ID
+
 __all__ = ["KioskSettings", "get_kiosk_settings"]
 
 _STATE_HOME = Path.home() / ".local" / "state" / "motcua-kiosk"
@@ -29,7 +31,7 @@ class KioskSettings(BaseSettings):
     environment: Literal["development", "production"] = Field(
         "production", description="development allows running without a device token (demo, tests)."
     )
-    site: str = Field("site-1", description="Site id of the centre this kiosk belongs to.")
+    site: str = Field(DEFAULT_SITE_ID, description="Site id of the centre this kiosk belongs to.")
     device_id: str = Field("kiosk-1", description="This kiosk's device id (in logs and the printer status file).")
     centre_name: str = Field(
         "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh",

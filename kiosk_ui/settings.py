@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from motcua.contract.mqtt import topic_device_status
+from motcua.contract.site import DEFAULT_SITE_ID
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 DEFAULT_VOICE_PACK = ASSETS / "voice" / "vi-default"
@@ -45,7 +46,7 @@ class DisplaySettings(BaseSettings):
     key_file: Path | None = Field(
         None, description="Private key (PEM, no passphrase) of cert_file, created at enrolment (key.pem)."
     )
-    site: str = Field("site-1", description="Site id: the topic root motcua/{site}/.")
+    site: str = Field(DEFAULT_SITE_ID, description="Site id: the topic root motcua/{site}/.")
     device_id: str | None = Field(
         None, description="Device id for the status topic; default display-<kind>[-<counter>]-<hostname>."
     )
@@ -58,7 +59,18 @@ class DisplaySettings(BaseSettings):
     windowed: bool = Field(False, description="Run in a window instead of full screen (development).")
     width: int = Field(0, ge=0, description="Window width in pixels when windowed; 0 for the layout's default.")
     height: int = Field(0, ge=0, description="Window height in pixels when windowed; 0 for the layout's default.")
-    recent_calls: int = Field(6, ge=1, le=12, description="How many recent calls the waiting room lists.")
+    recent_calls: int = Field(
+        8, ge=1, le=12, description="How many recent calls the waiting room lists (the server keeps 8)."
+    )
+    page_seconds: float = Field(
+        8.0, gt=0, description="When the site has more services than the waiting list can show: seconds per page."
+    )
+    server_silence_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="Connected to the broker this long without one message from the site's server (wrong site"
+        " id, or no server): the screen says so.",
+    )
     highlight_seconds: float = Field(8.0, ge=0, description="How long a new call stays highlighted, seconds.")
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone of the on-screen clock.")
 

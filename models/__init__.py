@@ -1,1 +1,3 @@
-"""Training pipelines, model cards and the shipped ONNX models."""
+"""Training pipelines, model cards and the shipped ONNX models (build time; may import edge_agent)."""
+
+__all__ = ["sentiment"]

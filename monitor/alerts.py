@@ -116,12 +116,15 @@ class AlertEngine:
             evaluated: list[tuple[str, str]] = []
             devices_by_site: dict[str, list[DeviceView]] = {}
             for d in self.store.devices():
-                devices_by_site.setdefault(d.site, []).append(DeviceView(d.device_id, d.role, d.state, d.last_seen))
+                devices_by_site.setdefault(d.site, []).append(
+                    DeviceView(d.device_id, d.role, d.state, d.last_seen, d.heartbeat)
+                )
+            sites = {s.site: s.last_seen for s in self.store.sites()}
             for site, devices in devices_by_site.items():
                 evaluated.append((site, rules.DEVICE_OFFLINE))
-                candidates += rules.devices_offline(site, devices, now, self.rules)
+                candidates += rules.devices_offline(site, devices, now, self.rules, site_seen=sites.get(site))
             open_sites = {a.site for a in self._open()}
-            for site in {s.site for s in self.store.sites()} | open_sites:
+            for site in set(sites) | open_sites:
                 candidates += self._long_wait(site, now, evaluated)
                 self._long_wait_checked[site] = time.monotonic()
                 feedback = self.store.events(

@@ -2,6 +2,8 @@
 
 Each sub-command lives in a module that exposes ``configure(parser)`` and ``run(args) -> int``;
 importing it happens only when that sub-command runs, so ``motcua display`` never loads FastAPI.
+A sub-command whose actions come from several deployables (``ACTIONS``) gets one set of sub-parsers that
+each installed module fills with ``add_actions(sub)``, every action setting its own ``_run``.
 """
 
 from __future__ import annotations
@@ -22,20 +24,29 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sentiment": ("edge_agent.sentiment.cli", "score or evaluate feedback sentiment with the ONNX model"),
     "agent": ("edge_agent.cli_agent", "run the edge agent: health, sentiment scoring, uplink to the province"),
     "monitor": ("monitor.cli", "run the provincial monitor: ingest, dashboard, alerts"),
-    "provision": ("provisioning.cli", "discover site servers, enrol devices, render device configs"),
-    "simulate": ("queue_server.simulation.cli", "simulate a day at a centre; load and fault reports"),
+    "provision": ("provisioning.cli", "discover servers, create codes, enrol and revoke devices, render images"),
+    "simulate": ("simulation.cli", "simulate a day at a centre; load and fault reports"),
 }
+# name -> further modules adding actions to it: the server's side of provisioning beside the device's.
+ACTIONS: dict[str, tuple[str, ...]] = {"provision": ("queue_server.cli_provision",)}
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
 
 
 def _available() -> dict[str, tuple[str, str]]:
+    """The commands whose package is installed, found without importing any of them.
+
+    ``find_spec("pkg.module")`` would import ``pkg`` (its ``__init__``); a display must not load the server's
+    package to print its help, so only the top-level package is looked up.
+    """
     found = {}
     for name, (module, help_text) in COMMANDS.items():
-        spec = None
-        try:
-            spec = importlib.util.find_spec(module)
-        except ModuleNotFoundError:
-            spec = None
-        if spec is not None:
+        if importlib.util.find_spec(module.split(".")[0]) is not None:
             found[name] = (module, help_text)
     return found
 
@@ -48,7 +59,12 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     chosen = next((arg for arg in argv if not arg.startswith("-")), None)
     for name, (module, help_text) in commands.items():
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
-        if name == chosen:
+        if name == chosen and name in ACTIONS:
+            actions = command_parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+            for part in (module, *ACTIONS[name]):
+                if _installed(part):
+                    importlib.import_module(part).add_actions(actions)
+        elif name == chosen:
             mod = importlib.import_module(module)
             mod.configure(command_parser)
             command_parser.set_defaults(_run=mod.run)

@@ -1,4 +1,8 @@
-"""``motcua provision``: discover site servers, create codes, enrol devices, revoke, render device images."""
+"""``motcua provision``, the technician's and the device's actions: discover, enroll, image-config, agent.
+
+The server's actions (create-code, devices, revoke) are ``queue_server.cli_provision``; ``motcua.cli`` puts
+both under one ``motcua provision`` command.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +12,24 @@ import logging
 import socket
 import sys
 from pathlib import Path
-from typing import Any
 
-ROLES = ("kiosk", "display", "counter_display", "feedback")
+from motcua.contract.provisioning import DEVICE_ROLES, parse_enrol_uri
+from motcua.contract.site import DEFAULT_SITE_ID
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """Options of ``motcua provision``."""
-    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    """Options of ``motcua provision`` with only this module's actions."""
+    add_actions(parser.add_subparsers(dest="action", metavar="ACTION", required=True))
 
+
+def add_actions(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add this module's actions to ``motcua provision``; each runs through ``run``."""
     p = sub.add_parser("discover", help="list the site servers announced on the LAN (zeroconf)")
     p.add_argument(
         "--interface", action="append", metavar="IP", help="browse on this address (repeatable; default: all)"
     )
     p.add_argument("--timeout", type=float, default=3.0, help="seconds to listen (default: 3)")
     p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = sub.add_parser("create-code", help="create a single-use enrolment code (10 min, 5 attempts), with a QR code")
-    _data_dir(p)
-    p.add_argument("--role", required=True, choices=ROLES, help="what the device is")
-    p.add_argument("--counter", default=None, help="its counter (counter displays; optional for feedback tablets)")
-    p.add_argument("--label", default="", help="a note shown in the device list, e.g. 'kiosk by the door'")
 
     p = sub.add_parser("enroll", aliases=["enrol"], help="enrol this device with a code")
     p.add_argument("--code", help="the enrolment code, e.g. K7QM-2X9D-PT4A")
@@ -40,30 +41,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, default=5.0, help="seconds to look for the server (default: 5)")
     p.add_argument("--out", type=Path, required=True, help="directory for the identity (created 0700)")
 
-    p = sub.add_parser("devices", help="list pending, enrolled and revoked devices")
-    _data_dir(p)
-
-    p = sub.add_parser("revoke", help="revoke a device: its token, its broker account (files regenerated, SIGHUP)")
-    _data_dir(p)
-    p.add_argument("device_id")
-
     p = sub.add_parser("image-config", help="render the firmware file set of one device")
-    p.add_argument("--role", required=True, choices=(*ROLES, "server"))
+    p.add_argument("--role", required=True, choices=(*DEVICE_ROLES, "server"))
     p.add_argument("--out", type=Path, required=True, help="output directory")
     p.add_argument("--platform", choices=("rpi-bookworm", "debian-x86"), default="rpi-bookworm")
     p.add_argument("--rotation", type=int, choices=(0, 90, 180, 270), default=0)
     p.add_argument("--device-dir", type=Path, help="an enrolled identity to take device, site and server from")
-    p.add_argument("--site", default="demo-site", help="site id (without --device-dir)")
+    p.add_argument("--site", default=DEFAULT_SITE_ID, help="site id (without --device-dir)")
 
     p = sub.add_parser("agent", help="run the device's config agent (applies configs, reports status, sd_notify)")
     p.add_argument("--device-dir", type=Path, required=True)
-    for action in {id(p): p for p in sub.choices.values()}.values():
-        action.add_argument("--verbose", action="store_true", help="debug logging")
-
-
-def _data_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", type=Path, required=True, help="the site's data directory")
-    parser.add_argument("--site", default=None, help="site id (default: MOTCUA_SITE_ID or demo-site)")
+    for name in ("discover", "enroll", "image-config", "agent"):
+        sub.choices[name].add_argument("--verbose", action="store_true", help="debug logging")
+        sub.choices[name].set_defaults(_run=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,55 +82,16 @@ def _discover(args: argparse.Namespace) -> int:
     return 0 if servers else 1
 
 
-def _provisioner(args: argparse.Namespace) -> Any:
-    from provisioning.service import Provisioner
-    from provisioning.settings import ProvisioningSettings
-    from queue_server.settings import ServerSettings
-    from queue_server.store.db import open_database
-
-    site = args.site or ServerSettings(data_dir=args.data_dir).site_id
-    prov = ProvisioningSettings()
-    return Provisioner(open_database(args.data_dir), site, prov.directory(args.data_dir), prov)
-
-
-def _create_code(args: argparse.Namespace) -> int:
-    import io
-
-    import qrcode
-
-    from provisioning.service import ProvisioningError
-
-    try:
-        issued = _provisioner(args).create_code(args.role, args.counter, args.label)
-    except ProvisioningError as exc:
-        print(f"{exc.message_vi}\n{exc.message_en}", file=sys.stderr)
-        return 1
-    uri = f"motcua-enrol:?code={issued['code']}&fp={issued['ca_fingerprint']}"
-    qr = qrcode.QRCode(border=1)
-    qr.add_data(uri)
-    text = io.StringIO()
-    qr.print_ascii(out=text)
-    print(text.getvalue())
-    print(f"Mã đăng ký / code : {issued['code']}")
-    counter = f", quầy/counter {args.counter}" if args.counter else ""
-    print(f"Thiết bị / device : {issued['device_id']} ({issued['role']}{counter})")
-    print(f"Hết hạn / expires : {issued['expires_at']:%Y-%m-%d %H:%M:%S} UTC")
-    print(f"CA fingerprint    : {issued['ca_fingerprint']}")
-    return 0
-
-
 def _enroll(args: argparse.Namespace) -> int:
-    from urllib.parse import parse_qs, urlparse
-
     from provisioning.client import EnrolError, enrol
     from provisioning.discovery import discover
 
     code, server, fingerprint = args.code, args.server, args.fingerprint
     if args.uri:
-        query = parse_qs(urlparse(args.uri).query)
-        code = code or query.get("code", [None])[0]
-        server = server or query.get("server", [None])[0]
-        fingerprint = fingerprint or query.get("fp", [None])[0]
+        scanned = parse_enrol_uri(args.uri)
+        code = code or scanned.code
+        server = server or scanned.server
+        fingerprint = fingerprint or scanned.fingerprint
     if not code:
         print("an enrolment code is needed (--code or --uri)", file=sys.stderr)
         return 2
@@ -164,30 +115,9 @@ def _enroll(args: argparse.Namespace) -> int:
     return 0
 
 
-def _devices(args: argparse.Namespace) -> int:
-    for row in _provisioner(args).list_devices():
-        print(
-            f"{row['id']}\t{row['role']}\t{row['counter_id'] or '-'}\t{row['status']}\tconfig v{row['config_version']}"
-            f" (runs {row['reported_config_version'] if row['reported_config_version'] is not None else '?'})"
-        )
-    return 0
-
-
-def _revoke(args: argparse.Namespace) -> int:
-    from provisioning.service import ProvisioningError
-
-    try:
-        result = _provisioner(args).revoke(args.device_id)
-    except ProvisioningError as exc:
-        print(exc.message_en, file=sys.stderr)
-        return 1
-    print(f"revoked {result['id']}: {result['tokens_revoked']} token(s); broker reloaded: {result['broker_reloaded']}")
-    return 0
-
-
 def _image_config(args: argparse.Namespace) -> int:
-    from firmware_configs import write_image
     from provisioning.core.imageconfig import ImageParams
+    from provisioning.image import write_image
 
     device_id, site, server = "unenrolled", args.site, ""
     if args.device_dir:
@@ -211,9 +141,9 @@ def _image_config(args: argparse.Namespace) -> int:
 def _agent(args: argparse.Namespace) -> int:
     import threading
 
+    from motcua.runtime.sdnotify import Watchdog
     from provisioning.client import Identity
     from provisioning.device import DeviceAgent
-    from provisioning.sdnotify import Watchdog
 
     agent = DeviceAgent(Identity.load(args.device_dir)).start()
     watchdog = Watchdog(healthy=lambda: agent.connection.connected).start()

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from provisioning.ca import fingerprint_of_pem, new_key_and_csr
-from provisioning.contract import DeviceConfig, EnrolResponse
-from provisioning.files import private_dir, write_private
+from motcua.contract.provisioning import API_PREFIX, DeviceConfig, EnrolResponse
+from motcua.runtime.files import private_dir, write_private
+from motcua.runtime.pki import fingerprint_of_pem, new_key_and_csr
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def _request(url: str, body: dict[str, Any] | None, ca_pem: str | None, timeout:
 
 def fetch_ca(server_url: str, expected_fingerprint: str, timeout: float = 10.0) -> str:
     """The site CA's PEM, after checking that its SHA-256 fingerprint is the expected one."""
-    answer = _request(f"{server_url.rstrip('/')}/api/v1/provisioning/ca", None, None, timeout)
+    answer = _request(f"{server_url.rstrip('/')}{API_PREFIX}/ca", None, None, timeout)
     pem = str(answer.get("ca_pem", ""))
     actual = fingerprint_of_pem(pem)
     if actual != expected_fingerprint.lower().replace(":", ""):
@@ -124,7 +124,7 @@ def enrol(
     ca_pem = fetch_ca(server_url, fingerprint, timeout)
     key_pem, csr_pem = new_key_and_csr(hostname or "motcua-device")
     answer = _request(
-        f"{server_url.rstrip('/')}/api/v1/provisioning/enrol",
+        f"{server_url.rstrip('/')}{API_PREFIX}/enrol",
         {"code": code, "csr_pem": csr_pem.decode(), "hostname": hostname[:64]},
         ca_pem,
         timeout,

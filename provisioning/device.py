@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from paho.mqtt.client import MQTTMessageInfo
 
 from motcua.contract.mqtt import DeviceStatus, encode_payload, topic_device_config, topic_device_status
-from motcua.mqttclient import BrokerAddress, MqttConnection, parse_broker_url
+from motcua.contract.provisioning import DeviceConfig
+from motcua.runtime.files import write_private
+from motcua.runtime.mqtt import BrokerAddress, MqttConnection, parse_broker_url
 from provisioning.client import Identity
-from provisioning.contract import DeviceConfig
-from provisioning.files import write_private
 
 logger = logging.getLogger(__name__)
 

@@ -36,8 +36,8 @@ def create_app(settings: ServerSettings, *, service: QueueService | None = None,
     service.listeners.append(hub.notify)
     publisher = None
     if with_mqtt and settings.broker_url:
-        from motcua.mqttclient import MqttConnection
-        from provisioning.server_hooks import server_broker
+        from motcua.runtime.mqtt import MqttConnection
+        from queue_server.provisioning.hooks import server_broker
         from queue_server.publisher import EventPublisher
 
         broker_url, tls_files = server_broker(settings)
@@ -58,7 +58,7 @@ def create_app(settings: ServerSettings, *, service: QueueService | None = None,
             publisher.connection.start()
             publisher.start()
         purge = asyncio.create_task(_purge_loop(app, settings))
-        from provisioning.sdnotify import Watchdog
+        from motcua.runtime.sdnotify import Watchdog
 
         # systemd Type=notify: READY=1 once serving, WATCHDOG=1 while the database answers.
         watchdog = Watchdog(healthy=lambda: bool(service.db.read("SELECT 1"))).start()
@@ -80,12 +80,14 @@ def create_app(settings: ServerSettings, *, service: QueueService | None = None,
         docs_url=None,
         redoc_url=None,
     )
-    _mount_docs(app)
+    from motcua.runtime.apidocs import mount_api_docs
+
+    mount_api_docs(app, title="motcua queue server API")
     app.state.service = service
     app.state.settings = settings
     app.state.hub = hub
     app.state.publisher = publisher
-    from provisioning.core.ratelimit import TokenBuckets
+    from motcua.runtime.ratelimit import TokenBuckets
 
     app.state.ticket_limiter = TokenBuckets(settings.ticket_rate_per_min / 60.0, settings.ticket_burst)
     install_error_handlers(app)
@@ -121,32 +123,6 @@ def _purge_jobs(app: FastAPI, settings: ServerSettings) -> list[tuple[Callable[[
     if provisioner is not None:
         jobs.append((provisioner.expire_codes, "enrolment codes closed unused"))
     return jobs
-
-
-def _mount_docs(app: FastAPI) -> None:
-    """Swagger UI served from the installed swagger-ui-bundle: a centre's LAN may have no internet."""
-    from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.responses import HTMLResponse
-
-    try:
-        import swagger_ui_bundle
-
-        app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
-        js, css = "/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"
-    except ImportError:  # pragma: no cover - the server extra installs it
-        js, css = None, None
-
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        if js is None or css is None:
-            return get_swagger_ui_html(openapi_url="/openapi.json", title="motcua API")
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="motcua API",
-            swagger_js_url=js,
-            swagger_css_url=css,
-            swagger_favicon_url="/docs-assets/favicon-32x32.png",
-        )
 
 
 def _include_routers(app: FastAPI, service: QueueService, settings: ServerSettings) -> list[Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from queue_server.auth import ROLES, create_token, list_tokens
+from queue_server.auth import ROLES, create_token, list_tokens, revoke_where
 from queue_server.cli_common import add_data_dir
-from queue_server.store.db import open_database
+from queue_server.store.db import Database, open_database
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -20,6 +20,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     token.add_argument("--label", default="", help="a note, e.g. the device name")
     tokens = sub.add_parser("list-tokens", help="list tokens (without secrets)")
     add_data_dir(tokens, required=True)
+    revoke = sub.add_parser(
+        "revoke-token",
+        help="revoke tokens by id (as list-tokens prints it), label and/or role; a running server refuses them"
+        " from its next request",
+    )
+    add_data_dir(revoke, required=True)
+    revoke.add_argument("token_id", nargs="?", default=None, help="the token's id (first column of list-tokens)")
+    revoke.add_argument("--label", default=None, help="every active token with this label, e.g. demo")
+    revoke.add_argument("--role", choices=ROLES, default=None, help="every active token of this role")
     seed = sub.add_parser("seed-demo", help="seed the demo services and counters (idempotent)")
     add_data_dir(seed, required=True)
 
@@ -41,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
                         str(row[k] or "") for k in ("id", "role", "counter_id", "label", "created_at", "revoked_at")
                     )
                 )
+        elif args.admin_command == "revoke-token":
+            return _revoke(db, args)
         elif args.admin_command == "seed-demo":
             from queue_server.demo import seed_demo
 
@@ -48,3 +59,18 @@ def run(args: argparse.Namespace) -> int:
         return 0
     finally:
         db.close()
+
+
+def _revoke(db: Database, args: argparse.Namespace) -> int:
+    """Revoke the tokens the arguments name (all criteria must hold); 1 when none matched."""
+    try:
+        revoked = revoke_where(db, token_id=args.token_id, label=args.label, role=args.role)
+    except ValueError as exc:
+        print(f"motcua admin revoke-token: {exc}", file=sys.stderr)
+        return 2
+    if not revoked:
+        print("motcua admin revoke-token: no active token matches", file=sys.stderr)
+        return 1
+    for token_id in revoked:
+        print(f"revoked\t{token_id}")
+    return 0

@@ -48,8 +48,8 @@ def serve(settings: Any, *, demo: bool) -> None:
     """Seed if asked, then serve HTTP until interrupted."""
     import uvicorn
 
-    from provisioning.server_hooks import site_services
     from queue_server.app import create_app
+    from queue_server.provisioning.hooks import site_services
 
     app = create_app(settings)
     if demo:

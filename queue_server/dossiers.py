@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from queue_server.core import events as ev
+from motcua.contract import events as ev
+from motcua.contract.events import DomainEvent, DossierSubmitted
 from queue_server.core.catalogue import Catalogue
 from queue_server.core.errors import DomainError, NotFound
-from queue_server.core.events import DomainEvent
+from queue_server.idempotency import IdempotentRequest
 from queue_server.service import QueueService
 from queue_server.store import repo
 
@@ -69,18 +70,11 @@ class DossierDesk:
                 f"Missing: {', '.join(f.label_en for f in missing)}.",
                 status=422,
             )
-        db = self.service.db
-        with db.transaction() as conn:
-            previous = repo.find_idempotent(conn, f"dossier:{scope}", idempotency_key)
+        request = IdempotentRequest(f"dossier:{scope}", idempotency_key, request_hash)
+        with self.service.db.transaction() as conn:
+            previous = request.replay(conn)
             if previous is not None:
-                if previous[0] != request_hash:
-                    raise DomainError(
-                        "idempotency_key_reused",
-                        "Khoá Idempotency-Key này đã được dùng cho một yêu cầu khác.",
-                        "This Idempotency-Key was already used with a different request body.",
-                        status=422,
-                    )
-                return previous[1], True
+                return previous, True
             ticket = repo.load_ticket(conn, ticket_id) if ticket_id else None
             if ticket_id and ticket is None:
                 raise NotFound("unknown_ticket", "Không tìm thấy vé.", "Ticket not found.")
@@ -110,20 +104,20 @@ class DossierDesk:
                 "ticket_id": ticket_id,
                 "created_at": now.isoformat(),
             }
-            repo.save_idempotent(conn, f"dossier:{scope}", idempotency_key, request_hash, response, now)
-            event = DomainEvent(
+            request.remember(conn, response, now)
+            event = DomainEvent.of(
                 ev.DOSSIER_SUBMITTED,
                 now,
-                {
-                    "dossier_id": dossier_id,
-                    "procedure_code": procedure.code,
-                    "ticket_id": ticket_id,
-                    "number": ticket.number if ticket else None,
-                    "service": procedure.service,
-                },
+                DossierSubmitted(
+                    dossier_id=dossier_id,
+                    procedure_code=procedure.code,
+                    ticket_id=ticket_id,
+                    number=ticket.number if ticket else None,
+                    service=procedure.service,
+                ),
             )
-            seq = repo.append_event(conn, event, self.service.today(now))
-        self.service._notify(seq)
+            seq = self.service.commit_events(conn, [event])
+        self.service.notify(seq)
         return response, False
 
     def for_counter(self, counter_id: str) -> list[dict[str, Any]]:

@@ -5,36 +5,33 @@ transaction. The free comment is the only thing a citizen types; it stays on the
 event log), is never logged, and is redacted by the edge agent before anything leaves the site.
 
 Sentiment arrives from the site's edge agent (``attach_sentiment``). If none arrives within
-``self_score_after_s``, the server scores the comment itself with the shipped ONNX model on a worker
-thread (never on the event loop).
+``self_score_after_s`` and the desk was given a ``scorer_factory`` (``queue_server.scoring``), the server
+scores the comment itself on a worker thread (never on the event loop). Rows are read and written by
+``queue_server.store.feedback_repo``.
 """
 
 from __future__ import annotations
 
-import heapq
 import json
 import logging
 import secrets
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from edge_agent.core.sentiment import LABELS, SentimentResult, rating_mismatch
-from queue_server.core import events as ev
+from motcua.contract import events as ev
+from motcua.contract.events import DomainEvent
+from motcua.contract.feedback import SENTIMENT_LABELS, SentimentResult, rating_mismatch
 from queue_server.core.errors import DomainError, InvalidTransition, NotFound
-from queue_server.core.events import DomainEvent
 from queue_server.core.feedback import (
     DEFAULT_CRITERIA,
     SCALE,
     Criterion,
     FeedbackPolicy,
-    Sentiment,
     check_eligible,
     compute_feedback_kpis,
     feedback_event_data,
@@ -42,10 +39,21 @@ from queue_server.core.feedback import (
     normalize_number,
     validate_feedback,
 )
-from queue_server.store import repo
+from queue_server.idempotency import IdempotentRequest
+from queue_server.scoring import Scorer, ScorerFactory, SelfScorer
+from queue_server.service import QueueService
+from queue_server.store import feedback_repo, repo
+from queue_server.store.feedback_repo import load_sentiments
 
-if TYPE_CHECKING:
-    from queue_server.service import QueueService
+__all__ = [
+    "CriterionSetting",
+    "FeedbackDesk",
+    "FeedbackSettings",
+    "Scorer",
+    "SelfScorer",
+    "load_sentiments",
+    "new_feedback_id",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +87,9 @@ class FeedbackSettings(BaseSettings):
         5.0, gt=0, le=120, description="The counter tablet offers the ticket just served for this many minutes."
     )
     self_score: bool = Field(
-        True, description="Score comments on the server (ONNX) when no edge agent attached a score in time."
+        True,
+        description="Score comments on the server (the motcua.scorers 'onnx' model, when installed) when no edge"
+        " agent attached a score in time.",
     )
     self_score_after_s: float = Field(
         30.0, ge=0, le=86400, description="Seconds to wait for the edge agent's score before scoring on the server."
@@ -94,80 +104,9 @@ class FeedbackSettings(BaseSettings):
         )
 
 
-class Scorer(Protocol):
-    """What the background scorer needs of ``edge_agent.sentiment.scorer.SentimentScorer``."""
-
-    def score(self, text: str) -> SentimentResult: ...
-
-
-def _default_scorer() -> Scorer:
-    from edge_agent.sentiment.scorer import SentimentScorer
-
-    return SentimentScorer()
-
-
 def new_feedback_id() -> str:
     """An opaque feedback id."""
     return f"fb_{secrets.token_urlsafe(9)}"
-
-
-def _json(value: str | None, default: Any) -> Any:
-    return json.loads(value) if value else default
-
-
-def _public(row: Mapping[str, Any], *, with_comment: bool) -> dict[str, Any]:
-    """A stored feedback as the API shows it; the comment only to managers."""
-    public: dict[str, Any] = {
-        "id": row["id"],
-        "ticket_id": row["ticket_id"],
-        "number": row["number"],
-        "service": row["service"],
-        "counter_id": row["counter_id"],
-        "staff_id": row["staff_id"],
-        "day": row["day"],
-        "rating": row["rating"],
-        "ratings": _json(row["ratings"], {}),
-        "has_comment": bool(row["comment"]) or bool(row.get("comment_purged_at")),
-        "lang": row["lang"],
-        "created_at": row["created_at"],
-        "sentiment": None,
-    }
-    if with_comment:
-        public["comment"] = row["comment"]  # None once blanked after the retention period
-        public["comment_purged"] = bool(row.get("comment_purged_at"))
-    if row.get("scored_at"):
-        public["sentiment"] = {
-            "label": row["sentiment_label"],
-            "score": row["sentiment_score"],
-            "probabilities": _json(row["sentiment_probabilities"], {}),
-            "topics": _json(row["topics"], []),
-            "rating_mismatch": bool(row["rating_mismatch"]),
-            "scored_at": row["scored_at"],
-            "scored_by": row["scored_by"],
-        }
-    return public
-
-
-def _rows(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    cursor = conn.execute(sql, params)
-    names = [d[0] for d in cursor.description or ()]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def load_sentiments(conn: Any, day: str) -> dict[str, Sentiment]:
-    """Stored sentiment of the feedback of one service day, by feedback id."""
-    rows = _rows(
-        conn,
-        "SELECT id, sentiment_label, sentiment_score, topics, rating_mismatch FROM feedback"
-        " WHERE day = ? AND scored_at IS NOT NULL",
-        (day,),
-    )
-    return {
-        r["id"]: Sentiment(
-            r["sentiment_label"], float(r["sentiment_score"]), tuple(_json(r["topics"], [])), bool(r["rating_mismatch"])
-        )
-        for r in rows
-    }
 
 
 @dataclass
@@ -178,13 +117,13 @@ class FeedbackDesk:
     policy: FeedbackPolicy = field(default_factory=FeedbackPolicy)
     self_score: bool = False
     self_score_after_s: float = 30.0
-    scorer_factory: Callable[[], Scorer] = _default_scorer
+    scorer_factory: ScorerFactory | None = None
     _worker: SelfScorer | None = field(default=None, repr=False)
 
     # -- capture
     def _find_ticket(self, conn: Any, ticket_id: str | None, number: str | None, day: str | None) -> dict[str, Any]:
         if ticket_id:
-            rows = _rows(conn, "SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+            rows = feedback_repo.rows(conn, "SELECT * FROM tickets WHERE id = ?", (ticket_id,))
             if not rows:
                 raise NotFound("unknown_ticket", "Không tìm thấy vé.", "Ticket not found.")
             return rows[0]
@@ -198,7 +137,7 @@ class FeedbackDesk:
             )
         the_day = day or self.service.today()
         # A transferred ticket keeps its number: prefer the part of the visit that was served, the latest.
-        rows = _rows(
+        rows = feedback_repo.rows(
             conn,
             "SELECT * FROM tickets WHERE day = ? AND number = ?"
             " ORDER BY status = 'done' DESC, finished_at DESC, issued_at DESC LIMIT 1",
@@ -235,19 +174,13 @@ class FeedbackDesk:
                 status=422,
             )
         feedback = validate_feedback(rating, ratings, comment, lang, self.policy)
+        request = IdempotentRequest(f"feedback:{scope}", idempotency_key, request_hash)
         with self.service.db.transaction() as conn:
-            previous = repo.find_idempotent(conn, f"feedback:{scope}", idempotency_key)
+            previous = request.replay(conn)
             if previous is not None:
-                if previous[0] != request_hash:
-                    raise DomainError(
-                        "idempotency_key_reused",
-                        "Khoá Idempotency-Key này đã được dùng cho một yêu cầu khác.",
-                        "This Idempotency-Key was already used with a different request body.",
-                        status=422,
-                    )
-                return previous[1], True
+                return previous, True
             ticket = self._find_ticket(conn, ticket_id, number, day)
-            if _rows(conn, "SELECT 1 FROM feedback WHERE ticket_id = ?", (ticket["id"],)):
+            if feedback_repo.rows(conn, "SELECT 1 FROM feedback WHERE ticket_id = ?", (ticket["id"],)):
                 raise InvalidTransition(
                     "feedback_exists",
                     f"Vé {ticket['number']} đã được đánh giá rồi. Xin cảm ơn quý khách!",
@@ -286,13 +219,13 @@ class FeedbackDesk:
                 ),
             )
             data = feedback_event_data(feedback_id=feedback_id, ticket=ticket, feedback=feedback, day=today)
-            seq = repo.append_event(conn, DomainEvent(ev.FEEDBACK_SUBMITTED, now, data), today)
-            row = _rows(conn, "SELECT * FROM feedback WHERE id = ?", (feedback_id,))[0]
-            response = _public(row, with_comment=False)
-            repo.save_idempotent(conn, f"feedback:{scope}", idempotency_key, request_hash, response, now)
-        self.service._notify(seq)
+            seq = self.service.commit_events(conn, [DomainEvent.of(ev.FEEDBACK_SUBMITTED, now, data)])
+            row = feedback_repo.rows(conn, "SELECT * FROM feedback WHERE id = ?", (feedback_id,))[0]
+            response = feedback_repo.public_feedback(row, with_comment=False)
+            request.remember(conn, response, now)
+        self.service.notify(seq)
         logger.info("feedback %s stored for ticket %s (%s)", feedback_id, ticket["number"], feedback.rating.value)
-        if feedback.comment and self.self_score:
+        if feedback.comment and self._scores_itself():
             self._self_scorer().schedule(feedback_id)
         return response, False
 
@@ -302,7 +235,7 @@ class FeedbackDesk:
             counter = repo.load_counter(conn, counter_id)
             if counter is None:
                 raise NotFound("unknown_counter", f"Không có quầy '{counter_id}'.", f"No counter '{counter_id}'.")
-            rows = _rows(
+            rows = feedback_repo.rows(
                 conn,
                 "SELECT t.*, f.id AS feedback_id FROM tickets t LEFT JOIN feedback f ON f.ticket_id = t.id"
                 " WHERE t.counter_id = ? AND t.status = 'done' AND t.finished_at IS NOT NULL"
@@ -348,10 +281,10 @@ class FeedbackDesk:
         scored_by: str,
     ) -> dict[str, Any]:
         """Store the sentiment of a feedback's comment; ``mismatch`` is computed from the rating when omitted."""
-        if label not in LABELS:
+        if label not in SENTIMENT_LABELS:
             raise DomainError("invalid_label", "Nhãn cảm xúc không hợp lệ.", "Invalid sentiment label.", status=422)
         with self.service.db.transaction() as conn:
-            rows = _rows(conn, "SELECT * FROM feedback WHERE id = ?", (feedback_id,))
+            rows = feedback_repo.rows(conn, "SELECT * FROM feedback WHERE id = ?", (feedback_id,))
             if not rows:
                 raise NotFound("unknown_feedback", "Không tìm thấy đánh giá.", "Feedback not found.")
             probs = {k: float(v) for k, v in (probabilities or {label: score}).items()}
@@ -372,8 +305,8 @@ class FeedbackDesk:
                     feedback_id,
                 ),
             )
-            row = _rows(conn, "SELECT * FROM feedback WHERE id = ?", (feedback_id,))[0]
-        return _public(row, with_comment=False)
+            row = feedback_repo.rows(conn, "SELECT * FROM feedback WHERE id = ?", (feedback_id,))[0]
+        return feedback_repo.public_feedback(row, with_comment=False)
 
     def is_scored(self, feedback_id: str) -> bool:
         """Whether a feedback has no comment to score or already carries a sentiment."""
@@ -406,7 +339,7 @@ class FeedbackDesk:
         sql += " ORDER BY created_at DESC LIMIT ?"
         params.append(limit)
         rows = self.service.db.read(sql, tuple(params))
-        return {"day": the_day, "items": [_public(r, with_comment=True) for r in rows]}
+        return {"day": the_day, "items": [feedback_repo.public_feedback(r, with_comment=True) for r in rows]}
 
     def kpis(self, day: str | None = None) -> dict[str, Any]:
         """Feedback KPIs of a service day, from the event log and the stored sentiment."""
@@ -435,45 +368,21 @@ class FeedbackDesk:
         moment = now or self.service.clock()
         cutoff = (moment - timedelta(days=retention_days)).isoformat()
         with self.service.db.transaction() as conn:
-            rows = _rows(
-                conn,
-                "SELECT id, day FROM feedback WHERE comment IS NOT NULL AND created_at <= ?",
-                (cutoff,),
-            )
-            if not rows:
-                return 0
-            stamp = moment.isoformat()
-            conn.executemany(
-                "UPDATE feedback SET comment = NULL, comment_purged_at = ? WHERE id = ?",
-                [(stamp, r["id"]) for r in rows],
-            )
-            by_day: dict[str, set[str]] = {}
-            for r in rows:
-                by_day.setdefault(str(r["day"]), set()).add(str(r["id"]))
-            for day, ids in by_day.items():  # the day index finds the events; the comment may be in each copy
-                events = _rows(
-                    conn, "SELECT seq, data FROM events WHERE day = ? AND type = ?", (day, ev.FEEDBACK_SUBMITTED)
-                )
-                for event in events:
-                    data = json.loads(event["data"])
-                    if data.get("feedback_id") in ids and data.get("comment") is not None:
-                        data["comment"] = None
-                        data["comment_purged_at"] = stamp
-                        conn.execute(
-                            "UPDATE events SET data = ? WHERE seq = ?",
-                            (json.dumps(data, ensure_ascii=False, default=str), event["seq"]),
-                        )
-        return len(rows)
+            return feedback_repo.blank_comments(conn, cutoff, moment.isoformat())
 
     # -- background scoring
+    def _scores_itself(self) -> bool:
+        """Whether comments the agent leaves unscored are scored here (on, and a scorer was given)."""
+        return self.self_score and self.scorer_factory is not None
+
     def _self_scorer(self) -> SelfScorer:
         if self._worker is None:
             self._worker = SelfScorer(self, self.self_score_after_s)
         return self._worker
 
     def start(self) -> None:
-        """Resume scoring of comments left unscored (e.g. by a restart), when self-scoring is on."""
-        if not self.self_score:
+        """Resume scoring of comments left unscored (e.g. by a restart), when the server scores comments."""
+        if not self._scores_itself():
             return
         since = (self.service.clock() - timedelta(days=2)).isoformat()
         rows = self.service.db.read(
@@ -487,74 +396,3 @@ class FeedbackDesk:
         if self._worker is not None:
             self._worker.stop()
             self._worker = None
-
-
-class SelfScorer:
-    """One worker thread: after a grace period, scores comments the edge agent has not scored."""
-
-    def __init__(self, desk: FeedbackDesk, delay_s: float) -> None:
-        self.desk = desk
-        self.delay_s = delay_s
-        self._due: list[tuple[float, str]] = []
-        self._cond = threading.Condition()
-        self._stopped = False
-        self._scorer: Scorer | None = None
-        self._failed = False
-        self.scored = 0
-        self._thread = threading.Thread(target=self._run, name="feedback-self-scorer", daemon=True)
-        self._thread.start()
-
-    def schedule(self, feedback_id: str) -> None:
-        """Score ``feedback_id`` after the grace period unless an agent scored it by then."""
-        with self._cond:
-            heapq.heappush(self._due, (time.monotonic() + self.delay_s, feedback_id))
-            self._cond.notify()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop the thread and wait for it."""
-        with self._cond:
-            self._stopped = True
-            self._cond.notify()
-        self._thread.join(timeout)
-
-    def _next(self) -> str | None:
-        with self._cond:
-            while not self._stopped:
-                if self._due and self._due[0][0] <= time.monotonic():
-                    return heapq.heappop(self._due)[1]
-                wait = self._due[0][0] - time.monotonic() if self._due else None
-                self._cond.wait(wait)
-            return None
-
-    def _run(self) -> None:
-        while (feedback_id := self._next()) is not None:
-            try:
-                self._score(feedback_id)
-            except Exception as exc:  # never the comment: only the exception type
-                logger.warning("scoring feedback %s on the server failed: %s", feedback_id, type(exc).__name__)
-
-    def _score(self, feedback_id: str) -> None:
-        found = self.desk.comment_of(feedback_id)
-        if found is None or self._failed:
-            return
-        if self._scorer is None:
-            try:
-                self._scorer = self.desk.scorer_factory()
-            except Exception as exc:
-                self._failed = True  # warn once, then leave scoring to the edge agent
-                logger.warning("no sentiment model on the server (%s); comments wait for the agent", type(exc).__name__)
-                return
-        comment, _rating = found
-        result = self._scorer.score(comment)
-        if self.desk.is_scored(feedback_id):
-            return  # the agent answered while we were scoring: its score wins
-        self.desk.attach_sentiment(
-            feedback_id,
-            label=result.label,
-            score=result.score,
-            probabilities=dict(result.probabilities),
-            topics=tuple(result.topics),
-            scored_by="server",
-        )
-        self.scored += 1
-        logger.info("feedback %s scored on the server: %s", feedback_id, result.label)

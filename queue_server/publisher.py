@@ -13,10 +13,10 @@ import threading
 from datetime import datetime
 from typing import Any
 
+from motcua.contract import events as ev
 from motcua.contract import mqtt as contract
-from motcua.mqttclient import MqttConnection
-from queue_server.core import events as ev
-from queue_server.core.events import DomainEvent
+from motcua.contract.events import DomainEvent
+from motcua.runtime.mqtt import MqttConnection
 from queue_server.service import QueueService
 from queue_server.store import repo
 
@@ -145,26 +145,28 @@ class EventPublisher:
         return self._send(contract.topic_events(site), contract.encode_payload(envelope))
 
     def _call_event(self, seq: int, event: DomainEvent) -> contract.CallEvent | None:
-        data = event.data
+        call = event.payload()
+        if not isinstance(call, ev.TicketCalled):
+            return None
         services = {s.code: s for s in self.service.services()}
         counters = {c.id: c for c, _ in self.service.counters()}
-        service = services.get(str(data.get("service")))
-        counter = counters.get(str(data.get("counter_id")))
+        service = services.get(call.service)
+        counter = counters.get(call.counter_id or "")
         if service is None or counter is None:
             return None
         return contract.CallEvent(
             site=self.service.site_id,
             seq=seq,
-            ticket_id=str(data["ticket_id"]),
-            number=str(data["number"]),
+            ticket_id=call.ticket_id,
+            number=call.number,
             service=service.code,
             service_name_vi=service.name_vi,
             service_name_en=service.name_en,
             counter_id=counter.id,
             counter_name_vi=counter.name_vi,
             counter_name_en=counter.name_en,
-            priority=data.get("priority"),
-            recall_count=int(data.get("recall_count") or 0),
+            priority=call.priority,
+            recall_count=call.recall_count,
             called_at=event.at,
         )
 

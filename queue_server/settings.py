@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from motcua.contract.site import DEFAULT_SITE_ID, SITE_ID_PATTERN
 from queue_server.core.model import QueueConfig
 
 
@@ -26,8 +27,8 @@ class ServerSettings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port of the HTTP server.")
     broker_url: str | None = Field(None, description="MQTT broker, e.g. mqtt://127.0.0.1:1883; none disables MQTT.")
     site_id: str = Field(
-        "demo-site",
-        pattern=r"^[A-Za-z0-9_.-]{1,64}$",
+        DEFAULT_SITE_ID,
+        pattern=SITE_ID_PATTERN,
         description="Site id: the MQTT topic root motcua/{site}/ and the key of the site at the provincial monitor.",
     )
     site_name_vi: str = Field("Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh", description="Centre name (vi).")

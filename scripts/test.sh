@@ -9,7 +9,7 @@ export SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy KIVY_NO_ARGS=1 KIVY_NO_CO
 echo "== ruff"
 .venv/bin/ruff check .
 echo "== mypy"
-.venv/bin/mypy queue_server motcua kiosk_ui edge_agent models monitor provisioning firmware_configs
+.venv/bin/mypy queue_server motcua kiosk_ui edge_agent models monitor provisioning firmware_configs simulation
 echo "== pytest"
 set +e
 .venv/bin/python -m pytest "$@"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from motcua.broker import BrokerProcess, mosquitto_path, start_broker
+from motcua.runtime.broker import BrokerProcess, mosquitto_path, start_broker
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +43,37 @@ def _no_event_loop_leaks_between_modules() -> None:
 
     leaked = asyncio.events._get_running_loop()
     assert leaked is None, f"an earlier test module left {leaked!r} running on the main thread"
+
+
+# Threads that outlive a test by design: the interpreter's own, and pools owned by session-wide services.
+_LONG_LIVED_THREADS = ("MainThread", "pydevd", "asyncio_", "ThreadPoolExecutor", "Dummy-")
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_leaks() -> Iterator[None]:
+    """Fail a test that leaves a thread running after its own fixtures are torn down.
+
+    Threads started by fixtures of a wider scope (a session's broker link, a module's app) exist before this
+    fixture snapshots and are not counted; a thread the test or its function fixtures started must have ended
+    within a short grace period after teardown.
+    """
+    import threading
+    import time
+
+    before = set(threading.enumerate())
+    yield
+
+    def leaked() -> list[threading.Thread]:
+        return [
+            t
+            for t in threading.enumerate()
+            if t not in before and t.is_alive() and not t.name.startswith(_LONG_LIVED_THREADS)
+        ]
+
+    deadline = time.monotonic() + 5.0
+    while leaked() and time.monotonic() < deadline:
+        for thread in leaked():
+            thread.join(timeout=0.05)
+    if leaked():
+        names = ", ".join(sorted(t.name for t in leaked()))
+        pytest.fail(f"the test left threads running: {names}", pytrace=False)

@@ -1,4 +1,4 @@
-"""What of a site event goes up to the province: a whitelist of fields per event type, comments redacted.
+"""What of a site event goes up to the province: the contract's fields per event type, comments redacted.
 
 ``uplink_fields(type, data)`` returns the kind (business or health) and the data to send. Known types
 keep only their listed fields; unknown types keep scalar fields whose names do not look personal;
@@ -11,59 +11,14 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from edge_agent.core.redact import redact
+from motcua.contract.events import EVENT_MODELS
 
 __all__ = ["FIELDS", "PERSONAL_KEYS", "health_kind", "uplink_fields"]
 
-_TICKET: Final = (
-    "ticket_id",
-    "number",
-    "service",
-    "priority",
-    "day",
-    "issued_at",
-    "queued_at",
-    "counter_id",
-    "staff_id",
-    "recall_count",
-    "estimated_wait_min",
-    "position",
-    "status",
-    "appointment_code",
-)
-
-# The fields each event type may carry upward.
+# The fields each event type may carry upward: those of its payload model in the wire contract. Every
+# model field is free of personal data by the contract's rule; free text (the feedback comment) is redacted.
 FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
-    "ticket.issued": _TICKET,
-    "ticket.called": (*_TICKET, "reason"),
-    "ticket.recalled": (*_TICKET, "reason"),
-    "ticket.started": _TICKET,
-    "ticket.done": (*_TICKET, "service_min"),
-    "ticket.no_show": _TICKET,
-    "ticket.reinstated": _TICKET,
-    "ticket.transferred": (*_TICKET, "to_service", "new_ticket_id"),
-    "ticket.cancelled": _TICKET,
-    "counter.opened": ("counter_id", "staff_id"),
-    "counter.paused": ("counter_id", "staff_id"),
-    "counter.resumed": ("counter_id", "staff_id"),
-    "counter.closed": ("counter_id", "staff_id"),
-    "dossier.submitted": ("dossier_id", "procedure_code", "ticket_id", "number", "service"),
-    "appointment.booked": ("appointment_id", "code", "service", "day", "slot", "start", "end", "starts_at", "lang"),
-    "feedback.submitted": (
-        "feedback_id",
-        "ticket_id",
-        "number",
-        "service",
-        "counter_id",
-        "staff_id",
-        "rating",
-        "criteria",
-        "ratings",
-        "comment",
-        "submitted_at",
-        "day",
-        "ticket_day",
-        "lang",
-    ),
+    event_type: tuple(model.model_fields) for event_type, model in EVENT_MODELS.items()
 }
 
 # Field names that suggest personal data: never sent for unknown event types.

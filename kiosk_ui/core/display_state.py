@@ -54,9 +54,21 @@ def _shown(call: CallEvent) -> ShownCall:
 
 
 class _Observable:
-    def __init__(self) -> None:
+    """Observers, and whether the display hears its site: the broker (``online``) and the server behind it.
+
+    The queue server sends no heartbeat; what it does send is retained state (the queue summary, every
+    counter's state), which the broker hands to a display as soon as it subscribes, and live calls. So a
+    display that has been connected for ``silence`` without one message from its site's server is talking
+    to a broker where that server never published: a wrong site id, or no server at all (``server_silent``).
+    """
+
+    def __init__(self, *, silence: timedelta = timedelta(seconds=60)) -> None:
         self._observers: list[Observer] = []
         self.online = False
+        self.silence = silence
+        self.connected_at: datetime | None = None
+        self.heard_since_connect = False
+        self.server_silent = False
 
     def observe(self, observer: Observer) -> None:
         """Call ``observer()`` after every change."""
@@ -66,11 +78,35 @@ class _Observable:
         for observer in list(self._observers):
             observer()
 
-    def set_online(self, online: bool) -> None:
-        """The broker connection came up or went down."""
+    def set_online(self, online: bool, now: datetime) -> None:
+        """The broker connection came up or went down (at ``now``); the server's silence is timed anew."""
         if online != self.online:
             self.online = online
+            self.connected_at = now if online else None
+            self.heard_since_connect = False
+            self.server_silent = False
             self._changed()
+
+    def heard(self) -> None:
+        """A valid message from the site's server arrived."""
+        self.heard_since_connect = True
+        if self.server_silent:
+            self.server_silent = False
+            self._changed()
+
+    def check_silence(self, now: datetime) -> bool:
+        """Whether the server has been silent since the connection came up ``silence`` ago (updates and
+        notifies ``server_silent`` when that changes)."""
+        silent = (
+            self.online
+            and not self.heard_since_connect
+            and self.connected_at is not None
+            and now - self.connected_at >= self.silence
+        )
+        if silent != self.server_silent:
+            self.server_silent = silent
+            self._changed()
+        return silent
 
 
 class WaitingRoomModel(_Observable):
@@ -80,10 +116,11 @@ class WaitingRoomModel(_Observable):
         self,
         queue: AnnouncementQueue,
         *,
-        recent_size: int = 6,
+        recent_size: int = 8,
         highlight: timedelta = timedelta(seconds=8),
+        silence: timedelta = timedelta(seconds=60),
     ) -> None:
-        super().__init__()
+        super().__init__(silence=silence)
         self.queue = queue
         self.recent_size = recent_size
         self.highlight = highlight
@@ -161,8 +198,14 @@ class WaitingRoomModel(_Observable):
 class CounterModel(_Observable):
     """What a counter's own screen shows: its name, the ticket it serves, paused or not."""
 
-    def __init__(self, counter_id: str, *, highlight: timedelta = timedelta(seconds=5)) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        counter_id: str,
+        *,
+        highlight: timedelta = timedelta(seconds=5),
+        silence: timedelta = timedelta(seconds=60),
+    ) -> None:
+        super().__init__(silence=silence)
         self.counter_id = counter_id
         self.highlight = highlight
         self.name_vi = counter_id

@@ -17,6 +17,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "waiting": {"vi": "Đang chờ", "en": "Waiting"},
     "waiting_count": {"vi": "{count} người", "en": "{count} waiting"},
     "offline": {"vi": "Mất kết nối", "en": "Offline"},
+    "no_server": {
+        "vi": "Không có tín hiệu từ máy chủ điểm {site}",
+        "en": "No signal from the server of site {site}",
+    },
+    "page": {"vi": "{title} · trang {page}/{pages}", "en": "{title} · page {page}/{pages}"},
     "serving": {"vi": "Đang phục vụ số", "en": "Now serving"},
     "paused": {"vi": "Tạm dừng", "en": "Paused"},
     "closed": {"vi": "Đã đóng", "en": "Closed"},

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, Literal
 
-from edge_agent.core.sentiment import Rating
 from kiosk_ui.core.feedback_text import UiLang, message, scale_label
 from kiosk_ui.core.telex import KeyboardModel, Mode
+from motcua.contract.feedback import DEFAULT_CRITERIA, Criterion, Rating
 
 __all__ = ["SCALE_CODES", "CriterionView", "FeedbackFlow", "ScreenName", "ServedTicket", "SubmitRequest"]
 
@@ -33,25 +33,7 @@ class ServedTicket:
     service_name_en: str
 
 
-@dataclass(frozen=True)
-class CriterionView:
-    """A criterion the citizen may rate."""
-
-    code: str
-    name_vi: str
-    name_en: str
-
-    def name(self, lang: UiLang) -> str:
-        """The name in ``lang``."""
-        return self.name_vi if lang == "vi" else self.name_en
-
-
-DEFAULT_CRITERIA: Final[tuple[CriterionView, ...]] = (
-    CriterionView("staff_attitude", "Thái độ cán bộ", "Staff attitude"),
-    CriterionView("waiting_time", "Thời gian chờ", "Waiting time"),
-    CriterionView("guidance", "Hướng dẫn", "Guidance"),
-    CriterionView("facilities", "Cơ sở vật chất", "Facilities"),
-)
+CriterionView = Criterion
 
 
 @dataclass(frozen=True)

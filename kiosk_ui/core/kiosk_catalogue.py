@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk_ui.core.forms import FieldDef, parse_fields
+from motcua.contract.tickets import DEFAULT_PRIORITIES, PriorityCategory
+from motcua.domain.vntext import fold
 
 __all__ = [
     "CACHE_VERSION",
+    "DEFAULT_PRIORITIES",
     "Catalogue",
     "CounterInfo",
     "FieldInfo",
-    "PriorityInfo",
     "ProcedureDetail",
     "ProcedureSummary",
     "ServiceInfo",
@@ -27,14 +29,6 @@ __all__ = [
 ]
 
 CACHE_VERSION = 1
-KIOSK_PRIORITIES = ("elderly", "disability", "pregnant", "young_child")
-
-
-def fold(text: str) -> str:
-    """Case- and diacritics-insensitive form of ``text`` ("Đăng ký" -> "dang ky")."""
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return " ".join(bare.casefold().split())
 
 
 def _s(raw: Mapping[str, Any], key: str, default: str = "") -> str:
@@ -185,23 +179,10 @@ class ServiceInfo:
         return self.name_en if lang == "en" else self.name_vi
 
 
-@dataclass(frozen=True)
-class PriorityInfo:
-    """A priority category."""
-
-    code: str
-    name_vi: str
-    name_en: str
-
-    @classmethod
-    def from_json(cls, raw: Mapping[str, Any]) -> PriorityInfo:
-        """From one item of ``GET /priorities``."""
-        name_vi, name_en = _bi(raw, "name")
-        return cls(_s(raw, "code"), name_vi, name_en)
-
-    def name(self, lang: str) -> str:
-        """The name in ``lang``."""
-        return self.name_en if lang == "en" else self.name_vi
+def _priority(raw: Mapping[str, Any]) -> PriorityCategory:
+    """From one item of ``GET /priorities`` (the contract's ``PriorityPublic``)."""
+    name_vi, name_en = _bi(raw, "name")
+    return PriorityCategory(_s(raw, "code"), name_vi, name_en)
 
 
 @dataclass(frozen=True)
@@ -223,14 +204,6 @@ class CounterInfo:
         return cls(_s(raw, "id"), area_vi, area_en, services)
 
 
-DEFAULT_PRIORITIES = (
-    PriorityInfo("elderly", "Người cao tuổi (từ 60 tuổi)", "Elderly (60+)"),
-    PriorityInfo("disability", "Người khuyết tật", "Person with a disability"),
-    PriorityInfo("pregnant", "Phụ nữ mang thai", "Pregnant woman"),
-    PriorityInfo("young_child", "Người đi cùng trẻ dưới 6 tuổi", "With a child under 6"),
-)
-
-
 @dataclass
 class Catalogue:
     """Everything public the kiosk shows; ``from_cache`` is True when it was loaded from disk."""
@@ -239,17 +212,16 @@ class Catalogue:
     procedures: tuple[ProcedureSummary, ...] = ()
     details: dict[str, ProcedureDetail] = field(default_factory=dict)
     services: tuple[ServiceInfo, ...] = ()
-    priorities: tuple[PriorityInfo, ...] = DEFAULT_PRIORITIES
+    priorities: tuple[PriorityCategory, ...] = DEFAULT_PRIORITIES
     counters: tuple[CounterInfo, ...] = ()
     fetched_at: str = ""
     from_cache: bool = False
 
-    def kiosk_priorities(self) -> tuple[PriorityInfo, ...]:
-        """The categories a citizen picks at the kiosk (meritorious service is checked at the counter)."""
-        chosen = tuple(p for p in self.priorities if p.code in KIOSK_PRIORITIES)
-        return chosen or DEFAULT_PRIORITIES
+    def kiosk_priorities(self) -> tuple[PriorityCategory, ...]:
+        """The categories a citizen picks at the kiosk: those the server serves, the contract's when none came."""
+        return self.priorities or DEFAULT_PRIORITIES
 
-    def priority(self, code: str | None) -> PriorityInfo | None:
+    def priority(self, code: str | None) -> PriorityCategory | None:
         """The priority named ``code``."""
         return next((p for p in self.priorities if p.code == code), None)
 
@@ -369,7 +341,7 @@ class Catalogue:
     ) -> Catalogue:
         """Build from the server's JSON lists."""
         parsed_details = {d.summary.code: d for d in (ProcedureDetail.from_json(raw) for raw in details)}
-        parsed_priorities = tuple(PriorityInfo.from_json(p) for p in priorities)
+        parsed_priorities = tuple(_priority(p) for p in priorities)
         return cls(
             fields=tuple(FieldInfo.from_json(f) for f in fields),
             procedures=tuple(ProcedureSummary.from_json(p) for p in procedures),

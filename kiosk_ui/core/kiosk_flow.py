@@ -11,16 +11,24 @@ and the idle timeout drop the whole visit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from enum import StrEnum
-from typing import Any, Literal
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import Literal
 
 from kiosk_ui.core.kiosk_catalogue import Catalogue, ProcedureDetail, ProcedureSummary
-from kiosk_ui.core.kiosk_feedback import FeedbackRequest, FeedbackStage, KioskFeedback, valid_number
+from kiosk_ui.core.kiosk_flow_feedback import FeedbackSteps
 from kiosk_ui.core.kiosk_form import FormModel
-from kiosk_ui.core.telex import KeyboardModel
+from kiosk_ui.core.kiosk_idle import IdleTimer
+from kiosk_ui.core.kiosk_visit import (
+    IdleState,
+    Prefs,
+    Screen,
+    SubmitRequest,
+    TicketRequest,
+    TicketView,
+    Visit,
+)
 
 __all__ = [
     "IdleState",
@@ -28,149 +36,14 @@ __all__ = [
     "Prefs",
     "Screen",
     "SubmitRequest",
-    "TicketInfo",
     "TicketRequest",
+    "TicketView",
     "Visit",
 ]
 
 
-class Screen(StrEnum):
-    """The kiosk's screens, in the order of a visit."""
-
-    WELCOME = "welcome"
-    START = "start"
-    PRIORITY = "priority"
-    SERVICES = "services"
-    FIELDS = "fields"
-    SEARCH = "search"
-    PROCEDURES = "procedures"
-    PROCEDURE = "procedure"
-    FORM = "form"
-    REVIEW = "review"
-    TICKET = "ticket"
-    DONE = "done"
-    FEEDBACK = "feedback"
-
-
-PrinterStatus = Literal["none", "printing", "printed", "fault"]
-
-
-@dataclass(frozen=True)
-class Prefs:
-    """Per-visit display preferences (reset to the kiosk's defaults after every visit)."""
-
-    lang: Literal["vi", "en"] = "vi"
-    large_text: bool = False
-    high_contrast: bool = False
-
-
-@dataclass(frozen=True)
-class TicketInfo:
-    """A ticket as the kiosk shows and prints it (no personal data)."""
-
-    id: str
-    number: str
-    service: str
-    service_name_vi: str
-    service_name_en: str
-    priority: str | None
-    issued_at: datetime
-    people_ahead: int
-    estimated_wait_min: int
-    counters_vi: tuple[str, ...]
-    counters_en: tuple[str, ...]
-    track_url: str
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any], track_base: str) -> TicketInfo:
-        """From the body of ``POST /tickets``; ``track_base`` is the server's public URL."""
-        issued = body["issued_at"]
-        issued_at = issued if isinstance(issued, datetime) else datetime.fromisoformat(str(issued))
-        position = body.get("position")
-        ahead = body.get("people_ahead")
-        if ahead is None:
-            ahead = max(int(position) - 1, 0) if isinstance(position, int) else 0
-        wait = body.get("estimated_wait_min")
-        return cls(
-            id=str(body["id"]),
-            number=str(body["number"]),
-            service=str(body["service"]),
-            service_name_vi=str(body.get("service_name_vi") or body["service"]),
-            service_name_en=str(body.get("service_name_en") or body.get("service_name_vi") or body["service"]),
-            priority=body.get("priority"),
-            issued_at=issued_at,
-            people_ahead=int(ahead),
-            estimated_wait_min=round(float(wait)) if wait is not None else 0,
-            counters_vi=tuple(str(c) for c in body.get("counters_vi") or ()),
-            counters_en=tuple(str(c) for c in body.get("counters_en") or ()),
-            track_url=f"{track_base.rstrip('/')}/t/{body['id']}",
-        )
-
-
-@dataclass(frozen=True)
-class TicketRequest:
-    """What the controller sends to the server for a ticket."""
-
-    visit: int
-    service: str
-    priority: str | None
-    lang: str
-    key: str
-
-
-@dataclass(frozen=True)
-class SubmitRequest:
-    """A dossier submission: a ticket first (same key on retry), then the dossier tied to it."""
-
-    visit: int
-    ticket: TicketRequest
-    procedure_code: str
-    data: dict[str, str]
-    key: str
-    ticket_id: str | None
-
-
-@dataclass
-class Visit:
-    """One citizen's visit; dropped as a whole at the end or on idle timeout."""
-
-    number: int
-    priority: str | None = None
-    field_code: str | None = None
-    procedure_code: str | None = None
-    detail: ProcedureDetail | None = None
-    detail_missing: bool = False
-    form: FormModel | None = None
-    query: KeyboardModel = field(default_factory=lambda: KeyboardModel("telex"))
-    results: tuple[ProcedureSummary, ...] = ()
-    results_offline: bool = False
-    ticket: TicketInfo | None = None
-    receipt_code: str | None = None
-    ticket_keys: dict[tuple[str, str | None], str] = field(default_factory=dict)
-    dossier_key: str | None = None
-    pending: TicketRequest | SubmitRequest | FeedbackRequest | None = None
-    feedback: KioskFeedback | None = None
-    error: tuple[str, str] | None = None
-    printer: PrinterStatus = "none"
-    printer_reason: str | None = None
-    notice: tuple[str, dict[str, object]] | None = None
-
-    @property
-    def busy(self) -> bool:
-        """A request is under way: buttons that would send another one are ignored."""
-        return self.pending is not None
-
-
-@dataclass(frozen=True)
-class IdleState:
-    """Where the idle timer stands: ``warning`` with ``seconds_left`` shows the countdown."""
-
-    warning: bool
-    seconds_left: float
-
-
-class KioskFlow:
-    """The kiosk's state machine; views read it, the controller drives it."""
+class KioskFlow(FeedbackSteps, IdleTimer):
+    """The kiosk's state machine; views read it, the controller drives it (feedback and idle timer: mixins)."""
 
     def __init__(
         self,
@@ -234,6 +107,10 @@ class KioskFlow:
             return
         if self.screen in (Screen.TICKET, Screen.DONE):
             self.home()
+            return
+        form = self.visit.form
+        if self.screen == Screen.FORM and form is not None and not form.at_first:
+            form.previous()  # a page back, what was typed kept
             return
         previous = self.history.pop() if self.history else Screen.WELCOME
         if previous == Screen.WELCOME:
@@ -366,8 +243,12 @@ class KioskFlow:
         detail = self.visit.detail
         if detail is None or not detail.form:
             return
+        fields = detail.form_fields()
+        if self.visit.form is not None and self.visit.form.fields != fields:  # another procedure's form
+            self.visit.form.wipe()
+            self.visit.form, self.visit.dossier_key = None, None
         if self.visit.form is None or self.visit.dossier_key is None:
-            form = FormModel(detail.form_fields(), today=self._today())
+            form = FormModel(fields, today=self._today())
             form.observe(lambda: self._changed("visit"))
             self.visit.form = form
             self.visit.dossier_key = self._new_key()
@@ -462,7 +343,7 @@ class KioskFlow:
             return None
         return self.begin_ticket(slot[0])
 
-    def ticket_issued(self, visit: int, ticket: TicketInfo) -> bool:
+    def ticket_issued(self, visit: int, ticket: TicketView) -> bool:
         """The server issued a ticket; False if the visit is over (the caller logs it)."""
         if visit != self.visit.number:
             return False
@@ -509,134 +390,3 @@ class KioskFlow:
         """ "Done" on the ticket screen."""
         self.last_touch = now
         self.go(Screen.DONE, remember=False)
-
-    # feedback: "rate our service" by the number on the slip
-    @property
-    def feedback_thanks(self) -> bool:
-        """The feedback screen is thanking the citizen (it goes back to welcome by itself)."""
-        feedback = self.visit.feedback
-        return self.screen == Screen.FEEDBACK and feedback is not None and feedback.stage == "thanks"
-
-    def open_feedback(self) -> None:
-        """Rate our service: type the ticket number first."""
-        if self.visit.feedback is None:
-            self.visit.feedback = KioskFeedback()
-        self.go(Screen.FEEDBACK)
-
-    def _feedback_stage(self, stage: FeedbackStage) -> None:
-        if self.visit.feedback is not None and not self.visit.busy:
-            self.visit.feedback.stage = stage
-            self.visit.error = None
-            self._changed("visit")
-
-    def feedback_key(self, key: str) -> None:
-        """A key of the ticket-number pad."""
-        feedback = self.visit.feedback
-        if feedback is not None and feedback.stage == "number":
-            feedback.press(key)
-            self.visit.error = None
-            self._changed("visit")
-
-    def feedback_number_done(self) -> bool:
-        """ "Next" under the pad: on to the rating when the number looks like one (else say how it looks)."""
-        feedback = self.visit.feedback
-        if feedback is None or feedback.stage != "number":
-            return False
-        if not valid_number(feedback.number):
-            self.set_notice("feedback_number_invalid")
-            return False
-        self.visit.notice = None
-        self._feedback_stage("rate")
-        return True
-
-    def feedback_rate(self, rating: str) -> None:
-        """One of the four big buttons."""
-        feedback = self.visit.feedback
-        if feedback is not None and feedback.stage == "rate" and not self.visit.busy:
-            feedback.choose(rating)
-            self.visit.error = None
-            self._changed("visit")
-
-    def feedback_comment(self, *, open_: bool) -> None:
-        """Show (or close) the comment keyboard; the comment is kept."""
-        self._feedback_stage("comment" if open_ else "rate")
-
-    def feedback_comment_key(self, key: str) -> None:
-        """A key of the comment keyboard."""
-        feedback = self.visit.feedback
-        if feedback is not None and feedback.stage == "comment":
-            feedback.comment_key(key)
-            self._changed("visit")
-
-    def feedback_back(self) -> None:
-        """From the rating back to the number pad."""
-        self._feedback_stage("number")
-
-    def begin_feedback(self) -> FeedbackRequest | None:
-        """ "Send": the request (same key on a retry), or None while one is under way or nothing is chosen."""
-        feedback = self.visit.feedback
-        if feedback is None or self.visit.busy or feedback.stage not in ("rate", "comment"):
-            return None
-        if feedback.rating is None:
-            self.set_notice("feedback_need_rating")
-            return None
-        request = feedback.request(self.visit.number, self.lang, self._new_key)
-        if request is None:
-            return None
-        feedback.stage = "rate"
-        self.visit.pending = request
-        self.visit.error = None
-        self.visit.notice = None
-        self._changed("visit")
-        return request
-
-    def feedback_sent(self, visit: int, now: float) -> bool:
-        """The server stored the rating: thank, forget the number, rating and comment."""
-        feedback = self.visit.feedback
-        if visit != self.visit.number or feedback is None:
-            return False
-        self.visit.pending = None
-        self.visit.error = None
-        feedback.wipe()
-        feedback.stage = "thanks"
-        self.last_touch = now
-        self._changed("visit")
-        return True
-
-    def feedback_failed(self, visit: int, message_vi: str, message_en: str) -> None:
-        """Sending failed: say why plainly, on the rating screen; "Send" again retries with the same key."""
-        if visit != self.visit.number:
-            return
-        self.visit.pending = None
-        self.visit.error = (message_vi, message_en)
-        self._changed("visit")
-
-    # idle timer
-    def touch(self, now: float) -> None:
-        """The citizen touched the screen."""
-        self.last_touch = now
-
-    def timeout(self) -> float:
-        """Seconds of inactivity before the visit is wiped on this screen (never less than its reading time)."""
-        if self.screen == Screen.DONE or self.feedback_thanks:
-            return max(self.done_seconds, self.reading_floor)
-        return max(self.idle_timeout, self.reading_floor + self.idle_warning)
-
-    def idle(self, now: float) -> IdleState | None:
-        """The idle state at ``now``: None on the welcome screen (nothing to wipe)."""
-        if self.screen == Screen.WELCOME:
-            return None
-        left = self.timeout() - (now - self.last_touch)
-        warn = self.screen != Screen.DONE and not self.feedback_thanks and left <= self.idle_warning
-        return IdleState(warning=warn, seconds_left=max(left, 0.0))
-
-    def tick(self, now: float) -> IdleState | None:
-        """Advance the idle timer; wipes the visit (back to welcome) when it runs out."""
-        if self.visit.busy:
-            self.last_touch = max(self.last_touch, now - 1.0)  # never wipe a visit mid-request
-        state = self.idle(now)
-        if state is not None and state.seconds_left <= 0:
-            self.wipes += 1
-            self.home()
-            return None
-        return state

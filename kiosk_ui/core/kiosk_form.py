@@ -1,8 +1,13 @@
-"""The form being filled in at the kiosk: one field at a time, typed on the on-screen keyboard.
+"""The form being filled in at the kiosk: a few fields per screen, typed on the on-screen keyboard.
 
-Values live in this object only (memory): :meth:`FormModel.wipe` forgets them. Every key press
-re-validates the current field in partial mode, so the citizen sees at once how to fix an error;
-"Next" validates it in full.
+The fields are grouped into pages (:mod:`kiosk_ui.core.kiosk_pages`); the keyboard types into the
+focused field of the page, and a tap on another field of the page focuses it. Each field has its own
+keyboard mode: Telex (the kiosk's default) for names and free text, digits for ID and phone numbers and
+dates; a mode the citizen picks for one field stays with that field and never carries over to the next.
+
+Values live in this object only (memory): :meth:`FormModel.wipe` forgets them; going back a page keeps
+them. Every key press re-validates the focused field in partial mode, so the citizen sees at once how
+to fix an error; "Next" validates it in full.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from typing import Literal
 
 from kiosk_ui.core.cccd import CitizenIdentity
 from kiosk_ui.core.forms import FieldDef, FieldResult, FormResult, prefill_from_identity, validate_field, validate_form
+from kiosk_ui.core.kiosk_pages import group_pages
 from kiosk_ui.core.telex import KeyboardModel, Mode
 
-__all__ = ["FormModel", "KeyboardKind", "SummaryRow", "keyboard_kind"]
+__all__ = ["FormModel", "InputMode", "KeyboardKind", "SummaryRow", "input_mode", "keyboard_kind"]
 
 KeyboardKind = Literal["text", "numeric", "date", "phone", "choice", "email"]
+InputMode = Literal["telex", "vni", "plain", "digits", "choice"]
 
 
 def keyboard_kind(fdef: FieldDef) -> KeyboardKind:
@@ -34,6 +41,17 @@ def keyboard_kind(fdef: FieldDef) -> KeyboardKind:
     if fdef.type == "email":
         return "email"
     return "text"
+
+
+def input_mode(kind: KeyboardKind, text_mode: Mode) -> InputMode:
+    """What the screen says the keyboard types: the text mode for letters, digits for numbers, dates, phones."""
+    if kind == "text":
+        return text_mode
+    if kind == "email":
+        return "plain"
+    if kind == "choice":
+        return "choice"
+    return "digits"
 
 
 @dataclass(frozen=True)
@@ -56,7 +74,9 @@ class FormModel:
         self.today = today
         self.values: dict[str, str] = {}
         self.index = 0
-        self._mode: Mode = mode
+        self.pages = group_pages([f.name for f in fields])
+        self.default_mode: Mode = mode
+        self._modes: dict[str, Mode] = {}  # a mode the citizen chose, per field
         self.keyboard = KeyboardModel(self._mode_for(fields[0]))
         self.prefilled: set[str] = set()
         self.last_error: FieldResult | None = None
@@ -79,8 +99,23 @@ class FormModel:
 
     @property
     def mode(self) -> Mode:
-        """The citizen's chosen typing mode for text fields."""
-        return self._mode
+        """The typing mode of the focused field's keyboard (``plain`` for digit pads and choices)."""
+        return self.keyboard.mode
+
+    @property
+    def input_mode(self) -> InputMode:
+        """The focused field's mode as the screen names it: Telex, VNI, no accents, digits or choice."""
+        return input_mode(self.kind, self.keyboard.mode)
+
+    @property
+    def page_index(self) -> int:
+        """The page the focused field is on."""
+        return next(i for i, page in enumerate(self.pages) if self.index in page)
+
+    @property
+    def page(self) -> tuple[int, ...]:
+        """The indexes of the fields on the current page."""
+        return self.pages[self.page_index]
 
     @property
     def kind(self) -> KeyboardKind:
@@ -95,7 +130,16 @@ class FormModel:
         return self.keyboard.text
 
     def _mode_for(self, fdef: FieldDef) -> Mode:
-        return self._mode if keyboard_kind(fdef) == "text" else "plain"
+        if keyboard_kind(fdef) != "text":
+            return "plain"
+        return self._modes.get(fdef.name, self.default_mode)
+
+    def value_text(self, index: int) -> str:
+        """What field ``index`` shows (the keyboard's text for the focused one)."""
+        fdef = self.fields[index]
+        if index == self.index and keyboard_kind(fdef) != "choice":
+            return self.keyboard.text
+        return self.values.get(fdef.name, "")
 
     def check(self) -> FieldResult:
         """The current field, validated as typed so far (partial mode)."""
@@ -161,9 +205,16 @@ class FormModel:
         self._changed()
 
     def set_mode(self, mode: Mode) -> None:
-        """Switch Telex / VNI / plain for text fields."""
-        self._mode = mode
+        """Switch Telex / VNI / plain for the focused text field only."""
         if self.kind == "text":
+            self._modes[self.field.name] = mode
+            self.keyboard.set_mode(mode)
+        self._changed()
+
+    def set_default_mode(self, mode: Mode) -> None:
+        """The mode text fields start in (the kiosk's setting); a field the citizen switched keeps its own."""
+        self.default_mode = mode
+        if self.kind == "text" and self.field.name not in self._modes:
             self.keyboard.set_mode(mode)
         self._changed()
 
@@ -173,6 +224,10 @@ class FormModel:
             return
         self.values[self.field.name] = value
         self.last_error = None
+        later = [i for i in self.page if i > self.index]
+        if later:  # on to the next field of the page, as a citizen expects after a tap
+            self.go_to(later[0])
+            return
         self._changed()
 
     def go_to(self, index: int) -> None:
@@ -183,34 +238,70 @@ class FormModel:
         self.last_error = None
         self._changed()
 
+    def _accept(self, index: int) -> FieldResult:
+        fdef = self.fields[index]
+        result = validate_field(fdef, self.values.get(fdef.name), today=self.today)
+        if result.ok:
+            if result.value is not None:
+                self.values[fdef.name] = result.value
+            else:
+                self.values.pop(fdef.name, None)
+            if index == self.index and self.kind != "choice":  # show (and keep) the normalised value
+                self.keyboard = KeyboardModel(self.keyboard.mode, text=self.values.get(fdef.name, ""))
+        return result
+
+    def _pending(self) -> int | None:
+        """A later field of this page that is required and still empty: where "Next" goes first."""
+        return next(
+            (i for i in self.page if i > self.index and self.fields[i].required and not self.value_text(i)),
+            None,
+        )
+
+    @property
+    def next_leaves_page(self) -> bool:
+        """True when "Next" checks the whole page and moves on (no required field left empty after this one)."""
+        return self._pending() is None
+
     def next(self) -> bool:
-        """Validate the current field in full and move on; False (with the message set) if it is wrong."""
+        """Check the focused field; then its page's next empty required field, else the whole page and the next
+        page. False (the wrong field focused, its message set) when something is wrong."""
         self._store()
-        result = validate_field(self.field, self.values.get(self.field.name), today=self.today)
+        result = self._accept(self.index)
         if not result.ok:
             self.last_error = result
             self._changed()
             return False
-        if result.value is not None:
-            self.values[self.field.name] = result.value
+        pending = self._pending()
+        if pending is not None:
+            self.go_to(pending)
+            return True
+        for i in self.page:
+            wrong = self._accept(i)
+            if not wrong.ok:
+                self.go_to(i)
+                self.last_error = wrong
+                self._changed()
+                return False
+        if self.page_index < len(self.pages) - 1:
+            self.go_to(self.pages[self.page_index + 1][0])
         else:
-            self.values.pop(self.field.name, None)
-        if self.index < len(self.fields) - 1:
-            self.go_to(self.index + 1)
-        else:
-            self.last_error = None
-            self._changed()
+            self.go_to(self.index)
         return True
 
     @property
     def at_last(self) -> bool:
-        """True on the last field."""
-        return self.index == len(self.fields) - 1
+        """True on the last page."""
+        return self.page_index == len(self.pages) - 1
+
+    @property
+    def at_first(self) -> bool:
+        """True on the first page."""
+        return self.page_index == 0
 
     def previous(self) -> None:
-        """Go back one field."""
-        if self.index > 0:
-            self.go_to(self.index - 1)
+        """Back one page, every value kept."""
+        if self.page_index > 0:
+            self.go_to(self.pages[self.page_index - 1][0])
 
     def apply_identity(self, identity: CitizenIdentity) -> int:
         """Pre-fill the fields the catalogue maps to the CCCD; returns how many were filled."""
@@ -266,6 +357,7 @@ class FormModel:
         self.values.clear()
         self.prefilled.clear()
         self.keyboard.clear()
+        self._modes.clear()
         self.keyboard = KeyboardModel(self._mode_for(self.fields[0]))
         self.index = 0
         self.last_error = None

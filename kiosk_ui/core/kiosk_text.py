@@ -162,7 +162,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "or touch Fill in the form first.",
     },
     # form
-    "form_progress": {"vi": "Mục {i}/{n}", "en": "Item {i} of {n}"},
+    "form_progress": {"vi": "Bước {i}/{n}", "en": "Step {i} of {n}"},
     "form_required": {"vi": "(bắt buộc)", "en": "(required)"},
     "form_optional": {"vi": "(không bắt buộc, có thể bỏ qua)", "en": "(optional, you may skip it)"},
     "form_scan": {"vi": "Quét CCCD", "en": "Scan ID card"},
@@ -183,16 +183,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Không mở được camera, vui lòng tự gõ thông tin",
         "en": "The camera cannot be opened; please type the details in",
     },
-    "form_prev": {"vi": "Mục trước", "en": "Previous"},
-    "form_next": {"vi": "Mục tiếp", "en": "Next"},
+    "form_prev": {"vi": "Bước trước", "en": "Previous step"},
+    "form_next": {"vi": "Mục tiếp", "en": "Next item"},
+    "form_next_step": {"vi": "Bước tiếp", "en": "Next step"},
+    "form_focus": {"vi": "Chạm vào một mục để sửa", "en": "Touch an item to change it"},
     "form_review": {"vi": "Xem lại và nộp", "en": "Review and submit"},
     "form_ok": {"vi": "Đúng rồi", "en": "Looks right"},
     "form_choose": {"vi": "Chạm để chọn một mục", "en": "Touch one option"},
     "form_say": {
-        "vi": "Điền từng mục bằng bàn phím trên màn hình, rồi chạm Mục tiếp. Có thể chạm Quét CCCD "
-        "để điền sẵn thông tin từ thẻ căn cước.",
-        "en": "Fill in each item with the on-screen keyboard, then touch Next. You can touch Scan ID card "
-        "to fill in your details from your ID card.",
+        "vi": "Điền các mục bằng bàn phím trên màn hình, rồi chạm Bước tiếp. Chạm vào một mục để sửa. "
+        "Có thể chạm Quét CCCD để điền sẵn thông tin từ thẻ căn cước.",
+        "en": "Fill in the items with the on-screen keyboard, then touch Next step. Touch an item to change it. "
+        "You can touch Scan ID card to fill in your details from your ID card.",
     },
     "kb_space": {"vi": "Dấu cách", "en": "Space"},
     "kb_backspace": {"vi": "Xoá", "en": "Delete"},
@@ -210,6 +212,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "VNI: 6=â ê ô, 7=ơ ư, 8=ă, 9=đ; tones: 1 2 3 4 5",
     },
     "kb_help_plain": {"vi": "Gõ không dấu", "en": "Typing without accents"},
+    "kb_mode_telex": {"vi": "Bàn phím: chữ có dấu (Telex)", "en": "Keyboard: letters with accents (Telex)"},
+    "kb_mode_vni": {"vi": "Bàn phím: chữ có dấu (VNI)", "en": "Keyboard: letters with accents (VNI)"},
+    "kb_mode_plain": {"vi": "Bàn phím: chữ không dấu", "en": "Keyboard: letters without accents"},
+    "kb_mode_digits": {"vi": "Bàn phím: chữ số", "en": "Keyboard: digits"},
+    "kb_mode_choice": {"vi": "Chạm để chọn", "en": "Touch to choose"},
     # review
     "review_title": {"vi": "Kiểm tra lại tờ khai", "en": "Check your form"},
     "review_edit": {"vi": "Sửa lại", "en": "Change something"},

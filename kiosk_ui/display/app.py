@@ -72,17 +72,21 @@ class DisplayApp(App):  # type: ignore[misc]
         settings = self.settings
         tune_rendering()
         load_kv()
+        silence = timedelta(seconds=settings.server_silence_seconds)
         if settings.kind == "counter":
             if not settings.counter:
                 raise ValueError("a counter display needs --counter ID (MOTCUA_DISPLAY_COUNTER)")
             counter_model = CounterModel(
-                settings.counter, highlight=timedelta(seconds=min(settings.highlight_seconds, 5))
+                settings.counter, highlight=timedelta(seconds=min(settings.highlight_seconds, 5)), silence=silence
             )
             self.model = counter_model
-            self.view = CounterView(counter_model, lang=settings.lang)
+            self.view = CounterView(counter_model, lang=settings.lang, site=settings.site)
         else:
             room_model = WaitingRoomModel(
-                self.queue, recent_size=settings.recent_calls, highlight=timedelta(seconds=settings.highlight_seconds)
+                self.queue,
+                recent_size=settings.recent_calls,
+                highlight=timedelta(seconds=settings.highlight_seconds),
+                silence=silence,
             )
             self.model = room_model
             self.view = WaitingRoomView(
@@ -90,6 +94,8 @@ class DisplayApp(App):  # type: ignore[misc]
                 lang=settings.lang,
                 title=settings.title,
                 notice=settings.notice,
+                site=settings.site,
+                page_seconds=settings.page_seconds,
                 landscape=settings.orientation == "landscape",
             )
         self.view.paint_with_window()  # saves rasterising a full-screen rectangle every frame
@@ -105,7 +111,7 @@ class DisplayApp(App):  # type: ignore[misc]
             details={"kind": settings.kind, "counter": settings.counter, "lang": settings.lang},
             username=settings.username,
             password=settings.password,
-            on_online=self._guarded("online", self.model.set_online),
+            on_online=self._guarded("online", lambda online: self.model.set_online(online, self._now())),
             tls_files=settings.tls_files(),
         )
         site = settings.site
@@ -116,6 +122,9 @@ class DisplayApp(App):  # type: ignore[misc]
             )
         else:
             self.link.subscribe(topic_queue_summary(site), QueueSummary, self._guarded("summary", self._on_summary))
+        if settings.kind == "counter":
+            # the retained summary tells a counter display that its site's server is there (``heard``)
+            self.link.subscribe(topic_queue_summary(site), QueueSummary, self._guarded("heard", self._heard))
         self.view.refresh(self.local_now())
         return self.view
 
@@ -151,7 +160,11 @@ class DisplayApp(App):  # type: ignore[misc]
 
         return run
 
+    def _heard(self, *_args: Any) -> None:
+        self.model.heard()
+
     def _on_call(self, _topic: str, call: CallEvent, _retained: bool) -> None:
+        self.model.heard()
         now = self._now()
         if isinstance(self.model, CounterModel):
             self.model.on_call(call, now)
@@ -164,20 +177,28 @@ class DisplayApp(App):  # type: ignore[misc]
             logger.info("call %s arrived %s late: shown, not announced", call.number, now - call.called_at)
 
     def _on_state(self, _topic: str, state: CounterState, _retained: bool) -> None:
+        self.model.heard()
         if isinstance(self.model, CounterModel):
             self.model.on_counter_state(state, self._now())
 
     def _on_summary(self, _topic: str, summary: QueueSummary, _retained: bool) -> None:
+        self.model.heard()
         if isinstance(self.model, WaitingRoomModel):
             self.model.on_summary(summary)
 
     def on_start(self) -> None:
         """Connect, and tick the clock twice a second."""
-        from provisioning.sdnotify import ping_from_ui_loop
+        from motcua.runtime.sdnotify import ping_from_ui_loop
 
         self.link.start()
-        Clock.schedule_interval(lambda _dt: self.view.refresh_time(self.local_now()), 0.5)
+        Clock.schedule_interval(lambda _dt: self._tick(), 0.5)
         ping_from_ui_loop(Clock.schedule_interval)  # systemd Type=notify + WatchdogSec (firmware_configs)
+
+    def _tick(self) -> None:
+        """Twice a second: the clock, the highlight, and whether the site's server is silent."""
+        now = self.local_now()
+        self.model.check_silence(now)
+        self.view.refresh_time(now)
 
     def on_stop(self) -> None:
         """Publish offline, disconnect, stop the render worker."""

@@ -22,7 +22,8 @@ from motcua.contract.mqtt import (
     encode_payload,
     topic_device_status,
 )
-from motcua.mqttclient import BrokerAddress, MqttConnection, parse_broker_url
+from motcua.runtime.mqtt import BrokerAddress, MqttConnection, parse_broker_url
+from motcua.runtime.warnonce import WarnOnce
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,8 @@ class DisplayLink:
         self.version = version
         self.details = dict(details or {})
         self._on_online = on_online
-        self._warned_topics: set[str] = set()
+        self._quiet_topics = WarnOnce(logger)  # a malformed message: once per topic, until a valid one
+        self._quiet_connect = WarnOnce(logger, level=logging.ERROR)  # each distinct cause, until connected
         self.rejected = 0
         self.status_topic = topic_device_status(site, device_id)
         will = encode_payload(DeviceStatus(device_id=device_id, role=role, state="offline", version=version))
@@ -119,10 +121,9 @@ class DisplayLink:
                 decoded = decode_payload(model, payload)
             except ValueError as exc:
                 self.rejected += 1
-                if topic not in self._warned_topics:  # warn once per topic, then stay quiet
-                    self._warned_topics.add(topic)
-                    logger.warning("ignoring malformed message on %s: %s", topic, exc)
+                self._quiet_topics.failed("ignoring malformed message on %s: %s", topic, exc, key=topic)
                 return
+            self._quiet_topics.recovered("valid messages on %s again", topic, key=topic)
             self._call_soon(lambda: apply(topic, decoded, retained))
 
         self.connection.subscribe(topic_filter, handle)
@@ -131,6 +132,7 @@ class DisplayLink:
         # paho's thread
         if online:
             self.last_error = None
+            self._quiet_connect.recovered_all("connected to %s", self.connection.broker.url)
             self.publish_status("online")
         if self._on_online is not None:
             callback = self._on_online
@@ -160,8 +162,8 @@ class DisplayLink:
 
     def _explain(self, exc: BaseException) -> None:
         message = explain_connect_error(exc, self.connection.broker.url)
-        if message is not None and message != self.last_error:
-            logger.error("%s", message)
+        if message is not None:
+            self._quiet_connect.failed("%s", message, key=message)
         self.last_error = message
 
     def publish_status(self, state: str, **details: Any) -> Any:

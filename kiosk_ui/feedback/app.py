@@ -113,7 +113,7 @@ class FeedbackApp(App):  # type: ignore[misc]
 
     def on_start(self) -> None:
         """Poll the server and tick the view-model's timers."""
-        from provisioning.sdnotify import ping_from_ui_loop
+        from motcua.runtime.sdnotify import ping_from_ui_loop
 
         self.link.start_polling(self._answer)
         Clock.schedule_interval(lambda _dt: self.flow.tick(self._now()), 0.5)

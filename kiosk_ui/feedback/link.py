@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from kiosk_ui.core.feedback_flow import SubmitRequest
+from motcua.runtime.warnonce import WarnOnce
 
 logger = logging.getLogger(__name__)
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -41,7 +42,7 @@ class FeedbackLink:
         self._http = httpx.Client(base_url=server, headers={"Authorization": f"Bearer {token}"}, timeout=timeout)
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
-        self._warned = False
+        self._quiet = WarnOnce(logger)  # polling fails every poll_seconds while the server is away
 
     def last_served(self) -> dict[str, Any] | None:
         """The server's answer for this counter; None when unreachable or refused."""
@@ -53,14 +54,12 @@ class FeedbackLink:
         if response.status_code != 200:
             self._warn(f"last-served: HTTP {response.status_code}")
             return None
-        self._warned = False
+        self._quiet.recovered("feedback tablet reaches the server again")
         body = response.json()
         return body if isinstance(body, dict) else None
 
     def _warn(self, what: str) -> None:
-        if not self._warned:  # a repeating failure is reported once, then quiet until it recovers
-            logger.warning("feedback tablet cannot reach the server (%s)", what)
-            self._warned = True
+        self._quiet.failed("feedback tablet cannot reach the server (%s)", what)
 
     def start_polling(self, on_answer: Callable[[dict[str, Any] | None], None]) -> None:
         """Poll every ``poll_seconds`` on a daemon thread until ``stop``."""

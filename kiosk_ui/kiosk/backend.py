@@ -22,9 +22,10 @@ import httpx
 from kiosk_ui.client import QueueClient
 from kiosk_ui.core.cccd import CitizenIdentity
 from kiosk_ui.core.kiosk_catalogue import Catalogue, ProcedureDetail, ProcedureSummary
-from kiosk_ui.core.kiosk_flow import TicketInfo
+from kiosk_ui.core.kiosk_visit import TicketView
 from kiosk_ui.core.slip import TicketSlip
 from kiosk_ui.kiosk_settings import KioskSettings
+from motcua.contract.tickets import PriorityPublic
 
 __all__ = ["CatalogueSource", "KioskBackend", "PrinterStatusFile", "TicketPrinter", "scan_identity", "slip_for"]
 
@@ -89,7 +90,8 @@ class CatalogueSource:
         """Download the whole public catalogue (raises httpx.HTTPError when the server does not answer)."""
         fields = self._get("/api/v1/fields")
         services = self._get("/api/v1/services")
-        priorities = self._get("/api/v1/priorities")
+        # The lanes this site's server offers (its configuration), in the contract's shape.
+        priorities = [PriorityPublic.model_validate(p).model_dump() for p in self._get("/api/v1/priorities")]
         procedures: list[dict[str, Any]] = []
         for item in fields:
             body = self._get("/api/v1/procedures", field=item["code"], limit=100)
@@ -119,7 +121,7 @@ class CatalogueSource:
         """Fetch the catalogue (cached when complete, with every procedure page); None when the server is down."""
         try:
             catalogue = self.fetch(with_details=with_details)
-        except (httpx.HTTPError, ValueError, KeyError) as exc:
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
             logger.warning("catalogue refresh failed: %s", type(exc).__name__)
             return None
         if with_details:
@@ -159,10 +161,10 @@ class KioskBackend:
         """Close the connection pool."""
         self.client.close()
 
-    def issue_ticket(self, service: str, priority: str | None, lang: str, key: str) -> TicketInfo:
+    def issue_ticket(self, service: str, priority: str | None, lang: str, key: str) -> TicketView:
         """Issue (or, with the same key, fetch again) a ticket; ClientError subclasses on failure."""
         issued = self.client.issue_ticket(service, priority, "en" if lang == "en" else "vi", key)
-        return TicketInfo.from_json(dict(issued.extra), self.settings.track_base)
+        return TicketView.of(issued, self.settings.track_base)
 
     def submit_dossier(self, procedure_code: str, ticket_id: str | None, data: dict[str, str], key: str) -> str:
         """Submit the dossier; its receipt code."""
@@ -174,7 +176,7 @@ class KioskBackend:
 
 
 def slip_for(
-    ticket: TicketInfo, *, centre_name: str, lang: str, catalogue: Catalogue, receipt_code: str | None
+    ticket: TicketView, *, centre_name: str, lang: str, catalogue: Catalogue, receipt_code: str | None
 ) -> TicketSlip:
     """The printed slip of a ticket (no personal data on it)."""
     priority = catalogue.priority(ticket.priority)

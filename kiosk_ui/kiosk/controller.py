@@ -20,10 +20,12 @@ from kivy.clock import Clock
 
 from kiosk_ui.client import ClientError, ServerUnavailable
 from kiosk_ui.core.kiosk_catalogue import Catalogue
-from kiosk_ui.core.kiosk_flow import KioskFlow, Prefs, Screen, SubmitRequest, TicketInfo, TicketRequest
+from kiosk_ui.core.kiosk_flow import KioskFlow, Prefs, Screen, SubmitRequest, TicketRequest, TicketView
 from kiosk_ui.core.kiosk_text import t
 from kiosk_ui.core.telex import MODES
-from kiosk_ui.kiosk.backend import CatalogueSource, KioskBackend, TicketPrinter, scan_identity, slip_for
+from kiosk_ui.kiosk.backend import CatalogueSource, KioskBackend, TicketPrinter, slip_for
+from kiosk_ui.kiosk.controller_feedback import FeedbackActions
+from kiosk_ui.kiosk.controller_form import FormActions
 from kiosk_ui.kiosk_settings import KioskSettings
 
 __all__ = ["KioskController"]
@@ -34,8 +36,8 @@ REFRESH_OK_S = 600.0
 REFRESH_RETRY_S = 30.0
 
 
-class KioskController:
-    """Everything a tap can do; owns the flow and the workers."""
+class KioskController(FormActions, FeedbackActions):
+    """Everything a tap can do; owns the flow and the workers (the form's and feedback's taps: the mixins)."""
 
     def __init__(
         self,
@@ -300,7 +302,7 @@ class KioskController:
             self.flow.request_failed(visit, "Lỗi không mong muốn", "Unexpected error")
 
     def _send_ticket(self, request: TicketRequest) -> None:
-        def done(ticket: TicketInfo) -> None:
+        def done(ticket: TicketView) -> None:
             self.online = True
             logger.info("ticket %s issued (service %s, priority %s)", ticket.number, ticket.service, ticket.priority)
             if self.flow.ticket_issued(request.visit, ticket):
@@ -348,190 +350,6 @@ class KioskController:
             self.home()
             return
         self.flow.finish(self.now())
-
-    # the dossier
-    def prepare_dossier(self) -> None:
-        """Open the procedure's form."""
-        self._touch()
-        self.flow.prepare_dossier()
-        form = self.flow.visit.form
-        if form is not None and form.mode != self.settings.keyboard_mode and not form.values:
-            form.set_mode(self.settings.keyboard_mode)
-
-    def form_key(self, key: str) -> None:
-        """A key of the form keyboard."""
-        self._touch()
-        form = self.flow.visit.form
-        if form is None:
-            return
-        if key == "\b":
-            form.backspace()
-        elif key == "\x00":
-            form.clear_field()
-        elif key == "shift":
-            form.toggle_shift()
-        elif key.startswith("mode:"):
-            mode = key.split(":", 1)[1]
-            if mode in MODES:
-                form.set_mode(mode)
-        else:
-            form.press(key)
-
-    def form_choose(self, value: str) -> None:
-        """An option of a choice field."""
-        self._touch()
-        if self.flow.visit.form is not None:
-            self.flow.visit.form.choose(value)
-
-    def form_next(self) -> None:
-        """Next field, or the review when this was the last one."""
-        self._touch()
-        form = self.flow.visit.form
-        if form is None:
-            return
-        last = form.at_last
-        if form.next() and last:
-            self.flow.review()
-
-    def form_prev(self) -> None:
-        """Previous field."""
-        self._touch()
-        if self.flow.visit.form is not None:
-            self.flow.visit.form.previous()
-
-    def edit_form(self) -> None:
-        """From the review back to the form."""
-        self._touch()
-        self.flow.edit()
-
-    def scan_cccd(self) -> None:
-        """Read the ID card's QR with the camera and pre-fill the form (in memory only)."""
-        self._touch()
-        form = self.flow.visit.form
-        if form is None:
-            return
-        self._scan_stop.clear()
-        visit = self.flow.visit.number
-        self.flow.set_notice("form_scanning")
-
-        def done(identity: Any) -> None:
-            if visit != self.flow.visit.number or self.flow.visit.form is not form:
-                return  # the visit ended while scanning: drop the identity
-            if identity is None:
-                self.flow.set_notice("form_scan_none")
-                return
-            count = form.apply_identity(identity)
-            logger.info("CCCD read; %d fields pre-filled", count)
-            self.flow.set_notice("form_scanned", n=count)
-
-        def failed(exc: Exception) -> None:
-            logger.warning("camera unavailable: %s", type(exc).__name__)
-            if visit == self.flow.visit.number:
-                self.flow.set_notice("form_camera_missing")
-
-        source, timeout = self.settings.camera_source(), self.settings.camera_timeout_s
-        self._run("camera", lambda: scan_identity(source, timeout, self._scan_stop.is_set), done, failed)
-
-    def submit(self) -> None:
-        """Confirm: take the ticket (same key on retry), then submit the dossier tied to it."""
-        self._touch()
-        request = self.flow.begin_submit()
-        if request is not None:
-            self._send_submit(request)
-
-    def _send_submit(self, request: SubmitRequest) -> None:
-        def work() -> tuple[TicketInfo | None, str]:
-            ticket = None
-            ticket_id = request.ticket_id
-            if ticket_id is None:
-                ticket = self.backend.issue_ticket(
-                    request.ticket.service, request.ticket.priority, request.ticket.lang, request.ticket.key
-                )
-                ticket_id = ticket.id
-            try:
-                receipt = self.backend.submit_dossier(request.procedure_code, ticket_id, request.data, request.key)
-            except Exception as exc:
-                exc.kiosk_ticket = ticket  # type: ignore[attr-defined]  # keep the issued ticket for the retry
-                raise
-            return ticket, receipt
-
-        def done(result: tuple[TicketInfo | None, str]) -> None:
-            ticket, receipt = result
-            self.online = True
-            if ticket is not None:
-                self.flow.ticket_issued(request.visit, ticket)
-            if self.flow.dossier_submitted(request.visit, receipt):
-                logger.info("dossier submitted for %s", request.procedure_code)
-                self._print(request.visit)
-
-        def failed(exc: Exception) -> None:
-            ticket = getattr(exc, "kiosk_ticket", None)
-            if ticket is not None:
-                self.flow.ticket_issued(request.visit, ticket)
-            self._failed(request.visit, exc)
-
-        self._run("net", work, done, failed)
-
-    # feedback
-    def open_feedback(self) -> None:
-        """ "Rate our service" on the welcome screen."""
-        self._touch()
-        self.flow.open_feedback()
-
-    def feedback_key(self, key: str) -> None:
-        """A key of the ticket-number pad."""
-        self._touch()
-        self.flow.feedback_key(key)
-
-    def feedback_next(self) -> None:
-        """ "Next" under the number pad."""
-        self._touch()
-        self.flow.feedback_number_done()
-
-    def feedback_rate(self, rating: str) -> None:
-        """One of the four big rating buttons."""
-        self._touch()
-        self.flow.feedback_rate(rating)
-
-    def feedback_comment(self, open_: bool = True) -> None:
-        """Open or close the comment keyboard."""
-        self._touch()
-        self.flow.feedback_comment(open_=open_)
-
-    def feedback_comment_key(self, key: str) -> None:
-        """A key of the comment keyboard."""
-        self._touch()
-        self.flow.feedback_comment_key(key)
-
-    def feedback_back(self) -> None:
-        """Back to the number pad."""
-        self._touch()
-        self.flow.feedback_back()
-
-    def send_feedback(self) -> None:
-        """ "Send": one request however often it is tapped; a retry reuses its idempotency key."""
-        self._touch()
-        request = self.flow.begin_feedback()
-        if request is None:
-            return
-
-        def done(_stored: dict[str, Any]) -> None:
-            self.online = True
-            if self.flow.feedback_sent(request.visit, self.now()):
-                logger.info("feedback stored for ticket %s", request.body.get("number"))
-
-        def failed(exc: Exception) -> None:
-            if isinstance(exc, ServerUnavailable):
-                self.online = False
-                self.app.refresh_banner()
-            if isinstance(exc, ClientError):
-                logger.warning("feedback failed: %s", type(exc).__name__)
-                self.flow.feedback_failed(request.visit, exc.message_vi, exc.message_en)
-            else:
-                logger.error("feedback failed unexpectedly: %s", type(exc).__name__)
-                self.flow.feedback_failed(request.visit, "Lỗi không mong muốn", "Unexpected error")
-
-        self._run("net", lambda: self.backend.submit_feedback(request.body, request.key), done, failed)
 
     # idle
     def tick(self) -> None:

@@ -11,7 +11,10 @@ from edge_agent.core.sentiment import LABELS
 from models.sentiment.make_corpus import read_tsv
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-VSFC_DIR = Path(os.environ.get("MOTCUA_VSFC_DIR", "/work/shared/data/uit-vsfc"))
+# UIT-VSFC is not in the repository: it is in the project's shared/ folder, beside the checkout
+# (as on a developer's machine and in CI); MOTCUA_VSFC_DIR points elsewhere.
+SHARED_VSFC_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "uit-vsfc"
+VSFC_DIR = Path(os.environ.get("MOTCUA_VSFC_DIR") or SHARED_VSFC_DIR)
 VSFC_LABELS = {"0": "negative", "1": "neutral", "2": "positive"}
 
 # UIT-VSFC spells emoticons as words; map them back so normalize_text sees what a citizen types.

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from monitor.analytics.ledger import DayFigures
 from monitor.analytics.model import WAIT_TARGET_MIN
-from queue_server.core.kpis import percentile
+from motcua.domain.kpis import percentile
 
 
 def pct(part: int, whole: int) -> float | None:

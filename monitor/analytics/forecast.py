@@ -92,6 +92,22 @@ class Profile:
 forecast_day: Method = Profile()
 
 
+def recent_open_days(history: History, target: date, weeks: int = 4) -> list[float]:
+    """For a weekday with no same-weekday history (a site that joined this week): the mean hourly arrivals of
+    the Monday–Friday days with arrivals in the last ``weeks`` weeks; zero for Saturday and Sunday (whether a
+    site opens at the weekend is only known from its own weekends)."""
+    if target.weekday() >= 5:
+        return [0.0] * HOURS
+    window = [target - timedelta(days=k) for k in range(1, 7 * weeks + 1)]
+    rows = [history[d] for d in window if d in history and d.weekday() < 5 and sum(history[d]) > 0]
+    return _mean_rows(rows)
+
+
+def has_same_weekday(history: History, target: date, weeks: int = 4) -> bool:
+    """Whether ``history`` holds a day of ``target``'s weekday within the last ``weeks`` weeks before it."""
+    return any(target - timedelta(days=7 * k) in history for k in range(1, weeks + 1))
+
+
 def naive_yesterday(history: History, target: date) -> list[float]:
     """Baseline: the arrivals of the calendar day before (zero after a closed day)."""
     return list(history.get(target - timedelta(days=1), [0.0] * HOURS))

@@ -10,7 +10,8 @@ Decision 717/QĐ-UBND measures productivity as dossiers received per one-stop pe
 - *working days*: the days in the period on which the province received citizens (so public holidays
   drop out), Monday–Friday counting 1 and Saturday ½ (centres open on Saturday morning only).
 - *250*: working days in a Vietnamese year (52 × 5 = 260, less 10–11 public holidays).
-- *one-stop staff*: the site's declared staff (``sites.one_stop_staff``). Per staff id, the same
+- *one-stop staff*: the site's declared staff (``sites.one_stop_staff``); a site that declares none (0 or
+  not declared) has no per-person figure and the status ``no_staff`` — never a division by zero. Per staff id, the same
   extrapolation of the dossiers each person received (a dossier is credited to whoever served its
   ticket; tickets served when the site sends no dossiers), against the same target, shows who carries
   the load. Staff ids at the counters are fewer than the declared staff (back office, rotation), so
@@ -47,6 +48,9 @@ def per_year(count: int, days: float) -> float | None:
     if days <= 0:
         return None
     return count / days * WORKING_DAYS_PER_YEAR
+
+
+NO_STAFF = "no_staff"
 
 
 def status(level: str, value: float | None) -> str:
@@ -97,21 +101,23 @@ class StaffProductivity:
 
 
 def site_productivity(*, level: str, staff: int, dossiers: int, tickets_done: int, days: float) -> Productivity:
-    """The site's productivity over a period of ``days`` working days."""
+    """The site's productivity over a period of ``days`` working days (status ``no_staff`` when ``staff`` is
+    not positive: nothing to divide by)."""
     basis, count = ("dossiers", dossiers) if dossiers > 0 else ("tickets_done", tickets_done)
     yearly = per_year(count, days)
-    per_person = None if yearly is None or staff <= 0 else round(yearly / staff, 1)
+    declared = staff > 0
+    per_person = None if yearly is None or not declared else round(yearly / staff, 1)
     low, high = PRODUCTIVITY_TARGET.get(level, PRODUCTIVITY_TARGET["commune"])
     return Productivity(
         level=level,
         basis=basis,
         count=count,
         working_days=days,
-        staff=staff,
+        staff=max(staff, 0),
         per_person_year=per_person,
         target_low=low,
         target_high=high,
-        status=status(level, per_person),
+        status=status(level, per_person) if declared else NO_STAFF,
         attainment_pct=attainment_pct(level, per_person),
     )
 

@@ -25,7 +25,7 @@ from monitor.analytics.model import (
     local_day,
 )
 from monitor.analytics.ranking import WEIGHTS, Ranked, ScoreInput, rank_sites
-from queue_server.core.kpis import percentile
+from motcua.domain.kpis import percentile
 
 FORECAST_WEEKS = 4
 
@@ -86,8 +86,14 @@ def hourly_history(ledger: Ledger, site: str, end: date, weeks: int = FORECAST_W
     return {d: [float(v) for v in ledger.figures(site, d).arrivals_by_hour] for d in days if d >= first}
 
 
-def forecasts(ledger: Ledger, site: str, now: datetime) -> tuple[list[float], date, list[float]]:
-    """Today's forecast, the next open day and its forecast (today's row: actual so far, forecast after)."""
+def forecasts(ledger: Ledger, site: str, now: datetime) -> tuple[list[float], date, list[float], str]:
+    """Today's forecast, and tomorrow's: (today's row, tomorrow, its row, basis).
+
+    Tomorrow is always the day after ``now``'s local day. ``basis``: ``weekday`` (the weekday × hour
+    profile of the same weekday in the last weeks), ``recent`` (no such weekday yet: the mean of the recent
+    open weekdays), ``closed`` (the same weekday had no arrivals) or ``no_history``. For tomorrow, today's row
+    is "actual so far, forecast for the remaining hours".
+    """
     today = local_day(now)
     history = hourly_history(ledger, site, today)
     today_fc = fc.forecast_day(history, today)
@@ -95,13 +101,14 @@ def forecasts(ledger: Ledger, site: str, now: datetime) -> tuple[list[float], da
     hour = local(now).hour
     nowcast = [float(actual[h]) if h < hour else max(float(actual[h]), today_fc[h]) for h in range(24)]
     extended = {**history, today: nowcast}
-    for k in range(1, 8):
-        target = today + timedelta(days=k)
-        row = fc.forecast_day(extended, target)
-        if sum(row) > 0:
-            return today_fc, target, row
-        extended[target] = [0.0] * 24
-    return today_fc, today + timedelta(days=1), [0.0] * 24
+    tomorrow = today + timedelta(days=1)
+    row = fc.forecast_day(extended, tomorrow)
+    if sum(row) > 0:
+        return today_fc, tomorrow, row, "weekday"
+    if fc.has_same_weekday(extended, tomorrow, FORECAST_WEEKS):
+        return today_fc, tomorrow, [0.0] * 24, "closed"
+    row = fc.recent_open_days(extended, tomorrow, FORECAST_WEEKS)
+    return today_fc, tomorrow, row, "recent" if sum(row) > 0 else "no_history"
 
 
 def _rank_inputs(ledger: Ledger, ctx: Context, now: datetime) -> tuple[dict[str, PeriodTotals], list[Ranked], float]:
@@ -258,7 +265,7 @@ def site_page(
     tot = site_totals(ledger, site, days, now)
     productivity = site_productivity(info, tot, work)
     site_ledger = ledger.sites.get(site) or SiteLedger(site)
-    today_fc, next_day, next_fc = forecasts(ledger, site, now)
+    today_fc, next_day, next_fc, next_basis = forecasts(ledger, site, now)
     by_service, by_counter = _groups(site_ledger, days)
     feedback_by: dict[str, list[bool]] = defaultdict(list)
     for day in days:
@@ -334,6 +341,7 @@ def site_page(
             "day": next_day.isoformat(),
             "hourly": [round(v, 2) for v in next_fc],
             "total": round(sum(next_fc), 1),
+            "basis": next_basis,
         },
         "daily": daily,
         "period": {"days": ctx.period_days, "from": days[0].isoformat(), "working_days": work},

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
-from queue_server.core.kpis import percentile
+from monitor.core.roles import role_labels
+from motcua.domain.kpis import percentile
 
 LONG_WAIT: Final = "long_wait"
 DEVICE_OFFLINE: Final = "device_offline"
@@ -20,6 +21,11 @@ NEGATIVE_BURST: Final = "negative_feedback_burst"
 OUTBOX_OVERFLOW: Final = "outbox_overflow"
 # Kinds whose alert is resolved automatically when the condition no longer holds.
 CONDITION_KINDS: Final = frozenset({LONG_WAIT, DEVICE_OFFLINE, NEGATIVE_BURST})
+
+Presence = Literal["online", "offline", "silent"]
+ONLINE: Final = "online"
+OFFLINE: Final = "offline"
+SILENT: Final = "silent"
 
 
 @dataclass(frozen=True)
@@ -44,12 +50,13 @@ class EventView:
 
 @dataclass(frozen=True)
 class DeviceView:
-    """The fields of a device row that the rules read."""
+    """The fields of a device row that the rules read (``heartbeat``: it sends periodic samples)."""
 
     device_id: str
     role: str
     state: str
     last_seen: datetime
+    heartbeat: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,20 +153,53 @@ def long_wait(site: str, events: Iterable[EventView], now: datetime, rules: Aler
     )
 
 
-def devices_offline(site: str, devices: Iterable[DeviceView], now: datetime, rules: AlertRules) -> list[AlertCandidate]:
-    """Devices reported offline, or silent, for longer than ``device_offline_after``."""
+def presence(device: DeviceView, now: datetime, rules: AlertRules, *, site_seen: datetime | None = None) -> Presence:
+    """``offline`` when the device said so (or its last will did); ``silent`` when nothing has vouched for it
+    for longer than ``device_offline_after``; else ``online``.
+
+    A device that heartbeats vouches for itself with its samples, so its silence is trouble even while its
+    MQTT connection holds (a hung agent). A device that reports only changes — a retained ``online`` status
+    and a last will ``offline``, as the waiting-room and counter displays do — is vouched for by its site's
+    uplink (``site_seen``: when the site's last batch arrived): while the site's batches arrive, the site's
+    broker would have relayed the will of a display that dropped off.
+    """
+    if device.state == OFFLINE:
+        return OFFLINE
+    if now - device.last_seen <= rules.device_offline_after:
+        return ONLINE
+    if not device.heartbeat and site_seen is not None and now - site_seen <= rules.device_offline_after:
+        return ONLINE
+    return SILENT
+
+
+def devices_offline(
+    site: str,
+    devices: Iterable[DeviceView],
+    now: datetime,
+    rules: AlertRules,
+    *,
+    site_seen: datetime | None = None,
+) -> list[AlertCandidate]:
+    """Devices reported offline for longer than ``device_offline_after``, and devices ``silent`` by
+    :func:`presence`."""
     found: list[AlertCandidate] = []
     for device in devices:
-        silent = now - device.last_seen
-        if silent <= rules.device_offline_after:
+        quiet = now - device.last_seen
+        if quiet <= rules.device_offline_after:
             continue
-        minutes = silent.total_seconds() / 60.0
-        if device.state == "offline":
-            vi = f"Thiết bị {device.device_id} ({device.role}) mất kết nối {minutes:.0f} phút"
-            en = f"Device {device.device_id} ({device.role}) offline for {minutes:.0f} min"
+        state = presence(device, now, rules, site_seen=site_seen)
+        if state == ONLINE:
+            continue
+        if state == SILENT and not device.heartbeat and site_seen is not None and site_seen > device.last_seen:
+            quiet = now - site_seen  # what went quiet is the site's uplink
+        minutes = quiet.total_seconds() / 60.0
+        vi_role, en_role = role_labels(device.role)
+        if state == OFFLINE:
+            vi = f"Thiết bị {device.device_id} ({vi_role}) mất kết nối {minutes:.0f} phút"
+            en = f"Device {device.device_id} ({en_role}) offline for {minutes:.0f} min"
         else:
-            vi = f"Thiết bị {device.device_id} ({device.role}) không gửi tín hiệu {minutes:.0f} phút"
-            en = f"Device {device.device_id} ({device.role}) silent for {minutes:.0f} min"
+            vi = f"Thiết bị {device.device_id} ({vi_role}) không gửi tín hiệu {minutes:.0f} phút"
+            en = f"Device {device.device_id} ({en_role}) silent for {minutes:.0f} min"
         found.append(
             AlertCandidate(
                 site=site,
@@ -171,7 +211,7 @@ def devices_offline(site: str, devices: Iterable[DeviceView], now: datetime, rul
                 data={
                     "device_id": device.device_id,
                     "role": device.role,
-                    "state": device.state,
+                    "state": state,
                     "since": device.last_seen.isoformat(),
                 },
             )

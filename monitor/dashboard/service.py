@@ -17,6 +17,7 @@ from typing import Any
 from monitor.analytics import views
 from monitor.analytics.ledger import Ledger
 from monitor.analytics.model import SiteInfo, level_of, local_day
+from monitor.core.alerts import ONLINE, AlertRules, DeviceView, presence
 from monitor.dashboard.source import EventSource
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ class DashboardService:
         self._context: views.Context | None = None
         self._context_key: tuple[Any, ...] = ()
         self._devices: list[Any] = []
+        self._site_seen: dict[str, datetime | None] = {}
+        self.rules = AlertRules()
         self._overview: tuple[tuple[Any, ...], float, dict[str, Any]] | None = None
         self._pages: dict[str, tuple[tuple[Any, ...], float, dict[str, Any]]] = {}
         self.stats: dict[str, Any] = {"events": 0, "load_seconds": None, "overview_ms": None, "refreshes": 0}
@@ -125,6 +128,7 @@ class DashboardService:
                 self.ledger.add_all(self._source.load(site))
 
     def _load_context(self) -> None:
+        rows = self.store.sites()
         sites = {
             row.site: SiteInfo(
                 site=row.site,
@@ -132,13 +136,16 @@ class DashboardService:
                 level=level_of(row.level or "commune"),
                 one_stop_staff=row.one_stop_staff or 0,
             )
-            for row in self.store.sites()
+            for row in rows
         }
         self._devices = self.store.devices()
+        self._site_seen = {row.site: row.last_seen for row in rows}
+        now = self.clock()
         counts: dict[str, views.DeviceCount] = {}
         for device in self._devices:
             known = counts.get(device.site, views.DeviceCount())
-            counts[device.site] = views.DeviceCount(known.total + 1, known.offline + (device.state == "offline"))
+            away = self.presence(device, now) != ONLINE
+            counts[device.site] = views.DeviceCount(known.total + 1, known.offline + away)
         open_alerts: dict[str, int] = {}
         for alert in self.store.alerts(open_only=True):
             open_alerts[alert.site] = open_alerts.get(alert.site, 0) + 1
@@ -146,6 +153,11 @@ class DashboardService:
         if key != self._context_key:
             self._context_key = key
             self._context = views.Context(sites, counts, open_alerts, self.period_days)
+
+    def presence(self, device: Any, now: datetime) -> str:
+        """``online``, ``offline`` or ``silent``: the alert rules' reading of a device row."""
+        view = DeviceView(device.device_id, device.role, device.state, device.last_seen, device.heartbeat)
+        return presence(view, now, self.rules, site_seen=self._site_seen.get(device.site))
 
     @property
     def context(self) -> views.Context:
@@ -196,6 +208,8 @@ class DashboardService:
                     "device_id": d.device_id,
                     "role": d.role,
                     "state": d.state,
+                    "presence": self.presence(d, now),
+                    "heartbeat": d.heartbeat,
                     "version": d.version,
                     "last_seen": d.last_seen.isoformat(),
                     "details": d.details,

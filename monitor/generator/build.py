@@ -45,12 +45,17 @@ def site_events(profile: SiteProfile, *, weeks: int, now: datetime, seed: int) -
         day += timedelta(days=1)
 
 
+# Roles as the devices report them: the agents of the server and the kiosks heartbeat (device.health); the
+# waiting-room and counter display apps report only changes (retained status + last will).
+HEARTBEAT_ROLES = frozenset({"server", "kiosk"})
+
+
 def _devices(profile: SiteProfile, counters: list[Counter]) -> list[tuple[str, str]]:
     site = profile.info.site
     kiosks = {"province": 6, "district": 3, "commune": 1}[profile.info.level]
-    out = [(f"{site}-server", "server"), (f"{site}-display-1", "display")]
+    out = [(f"{site}-server", "server"), (f"{site}-display-1", "display-waiting-room")]
     out += [(f"{site}-kiosk-{i + 1}", "kiosk") for i in range(kiosks)]
-    out += [(f"{site}-counter-{c.counter_id}", "counter_display") for c in counters[:8]]
+    out += [(f"{site}-counter-{c.counter_id}", "display-counter") for c in counters[:8]]
     return out
 
 
@@ -70,13 +75,14 @@ def _device_events(
             "printer": ("paper_out" if rng.random() < 0.2 else "ok") if role == "kiosk" else None,
         }
         state = "offline" if down else "online"
+        beats = role in HEARTBEAT_ROLES and not down
         events.append(
             UplinkEvent.model_construct(
                 v=1,
                 site=profile.info.site,
                 seq=first_seq + n,
-                kind="business",
-                type="device.status",
+                kind="health" if beats else "business",
+                type="device.health" if beats else "device.status",
                 at=seen,
                 source_seq=None,
                 data={"device_id": device_id, "role": role, "state": state, "version": "0.1.0", "details": details},

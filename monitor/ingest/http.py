@@ -16,6 +16,7 @@ from monitor.ingest.service import IngestService
 from monitor.store import Store
 from motcua.contract.mqtt import decode_payload
 from motcua.contract.uplink import UplinkAck, UplinkBatch
+from motcua.runtime.apidocs import mount_api_docs
 
 
 class ApiError(Exception):
@@ -61,6 +62,7 @@ def _event_json(e: Any) -> dict[str, Any]:
 def create_app(store: Store, service: IngestService) -> FastAPI:
     """The monitor's FastAPI app (the dashboard, when installed, is mounted on it by ``monitor.cli``)."""
     app = FastAPI(title="motcua provincial monitor", version="1")
+    mount_api_docs(app, title="motcua provincial monitor API")
     app.state.store = store
     app.state.ingest = service
 

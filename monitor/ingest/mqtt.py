@@ -12,7 +12,7 @@ import logging
 from monitor.ingest.service import IngestService
 from motcua.contract.mqtt import decode_payload, encode_payload
 from motcua.contract.uplink import Alert, UplinkBatch, topic_alerts, topic_uplink_ack, topic_uplink_all
-from motcua.mqttclient import MqttConnection
+from motcua.runtime.mqtt import MqttConnection
 
 logger = logging.getLogger(__name__)
 

@@ -4,11 +4,26 @@
 >>> ack = store.ingest(batch)                             # dedup by (site, epoch, seq); returns the UplinkAck
 >>> store.events(site="bn-tthc", since=start_of_day, types=["ticket.issued"])
 
-See ``monitor/store/README.md`` for the tables and what each column holds.
+See ``monitor/store/README.md`` for the tables and what each column holds. Public: the names below,
+``monitor.store.schema`` (dialects, DDL, ``UPGRADES``) and ``monitor.store.postgres_server`` (a throw-away
+PostgreSQL for tests and benchmarks); the ``_``-modules are the store's own.
 """
 
 from __future__ import annotations
 
-from monitor.store.base import AlertRow, DeviceRow, SiteRow, Store, StoredEvent, open_store
+from monitor.store.base import Store, open_store
+from monitor.store.rows import AlertRow, DeviceRow, SiteRow, StoredEvent
+from monitor.store.schema import POSTGRES, SQLITE, UPGRADES, Dialect
 
-__all__ = ["AlertRow", "DeviceRow", "SiteRow", "Store", "StoredEvent", "open_store"]
+__all__ = [
+    "POSTGRES",
+    "SQLITE",
+    "UPGRADES",
+    "AlertRow",
+    "DeviceRow",
+    "Dialect",
+    "SiteRow",
+    "Store",
+    "StoredEvent",
+    "open_store",
+]

@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from motcua.broker import free_port
+from motcua.runtime.broker import free_port
 
 
 def postgres_bin_dir() -> Path:

@@ -1,10 +1,11 @@
-"""Pure provisioning logic: enrolment codes, MQTT ACLs and passwords, rate limits, device config, image rendering.
+"""Pure provisioning logic of the device side: rendering a device's image files from templates.
 
-No sockets, SQLite, FastAPI or MQTT client here; the clock is passed in.
+No sockets, SQLite, FastAPI or MQTT client here. (The server's decisions — codes, ACLs, configs — are in
+``queue_server.core.provisioning_*``.)
 """
 
 from __future__ import annotations
 
-from provisioning.core.roles import DEVICE_ROLES, token_role
+from provisioning.core.imageconfig import IMAGE_ROLES, PLATFORMS, ImageParams, render
 
-__all__ = ["DEVICE_ROLES", "token_role"]
+__all__ = ["IMAGE_ROLES", "PLATFORMS", "ImageParams", "render"]

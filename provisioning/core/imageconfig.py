@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from string import Template
 from typing import Final, Literal
 
+from motcua.contract.site import DEFAULT_SITE_ID
+
 Platform = Literal["rpi-bookworm", "debian-x86"]
 PLATFORMS: Final[tuple[Platform, ...]] = ("rpi-bookworm", "debian-x86")
 IMAGE_ROLES: Final[tuple[str, ...]] = ("kiosk", "display", "counter_display", "feedback", "server")
@@ -44,7 +46,7 @@ class ImageParams:
     role: str
     platform: Platform = "rpi-bookworm"
     device_id: str = "unenrolled"
-    site_id: str = "demo-site"
+    site_id: str = DEFAULT_SITE_ID
     server_url: str = ""
     rotation: int = 0
     printer_vendor: str = "0416"

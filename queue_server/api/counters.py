@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 
 from queue_server.api.deps import AdminDep, PrincipalDep, ReaderDep, ServiceDep, check_counter
-from queue_server.api.errors import ErrorBody
+from queue_server.api.errors import ApiError, ErrorBody
 from queue_server.api.schemas import CounterPublic, CounterUpdate, CurrentTicket, SignIn, TransferCreate
 from queue_server.core.model import Counter, Ticket
 from queue_server.core.policy import call_order
@@ -108,9 +108,17 @@ def _act(principal: PrincipalDep, counter_id: str) -> None:
 
 @router.post("/{counter_id}/sign-in", response_model=CounterPublic, responses=ERRORS)
 def sign_in(counter_id: CounterId, body: SignIn, service: ServiceDep, principal: PrincipalDep) -> dict[str, Any]:
-    """Staff sign in: the counter opens."""
+    """Staff sign in: the counter opens. One clerk per counter: 409 ``counter_taken`` while another holds it,
+    unless an admin token sends ``takeover: true`` (the hand-over is recorded); signing in again is a no-op."""
     _act(principal, counter_id)
-    service.sign_in(counter_id, body.staff_id)
+    if body.takeover and principal.role != "admin":
+        raise ApiError(
+            403,
+            "takeover_forbidden",
+            "Chỉ quản lý (mã truy cập quản trị) mới được tiếp quản quầy của cán bộ khác.",
+            "Only a manager (an admin token) may take a counter over from another clerk.",
+        )
+    service.sign_in(counter_id, body.staff_id, takeover_by=principal.token_id if body.takeover else None)
     return counter_public(*service.counter(counter_id))
 
 

@@ -1,11 +1,13 @@
-"""Shared dependencies: the service, the caller's principal and role checks."""
+"""Shared dependencies: the service, the caller's principal, role checks, the Idempotency-Key header."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated
+import hashlib
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from queue_server.api.errors import ApiError
@@ -78,6 +80,39 @@ def check_counter(principal: Principal, counter_id: str) -> None:
         )
 
 
+# Role sets, each defined once here (admins pass every check).
 KioskDep = Annotated[Principal, Depends(require_roles("kiosk"))]
+# The site's screens: the queue, the counters, the day's KPIs.
 ReaderDep = Annotated[Principal, Depends(require_roles("kiosk", "counter", "display"))]
+# The site's screens and the feedback tablets: the feedback KPIs only.
+FeedbackReaderDep = Annotated[Principal, Depends(require_roles("kiosk", "counter", "display", "feedback"))]
 AdminDep = Annotated[Principal, Depends(require_roles())]
+
+
+# Idempotent creates (tickets, dossiers, feedback): the header is checked in the route, after the body's
+# own validation, so a malformed body is a 422 whether or not the key is there.
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Unique per tap: a retry with the same key returns the same result."),
+]
+
+
+def require_idempotency_key(key: str | None) -> str:
+    """The Idempotency-Key header's value; 400 when it is missing, too long or not printable."""
+    if key is None or not key.strip():
+        raise ApiError(
+            400, "missing_idempotency_key", "Thiếu tiêu đề Idempotency-Key.", "The Idempotency-Key header is required."
+        )
+    if len(key) > 128 or not key.isprintable():
+        raise ApiError(
+            400,
+            "invalid_idempotency_key",
+            "Idempotency-Key không hợp lệ (tối đa 128 ký tự in được).",
+            "Invalid Idempotency-Key (at most 128 printable characters).",
+        )
+    return key.strip()
+
+
+def request_hash(body: Mapping[str, Any]) -> str:
+    """The hash a replay is compared by: SHA-256 of the body as canonical JSON (sorted keys)."""
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from queue_server.api.deps import KioskDep, PrincipalDep, check_counter
-from queue_server.api.errors import ErrorBody
-from queue_server.api.tickets import IdempotencyKey, _require_key
+from queue_server.api.deps import (
+    IdempotencyKey,
+    KioskDep,
+    PrincipalDep,
+    check_counter,
+    request_hash,
+    require_idempotency_key,
+)
+from queue_server.api.errors import ApiError, ErrorBody
 from queue_server.dossiers import DossierDesk
 from queue_server.service import QueueService
 from queue_server.settings import ServerSettings
@@ -63,15 +67,14 @@ def submit_dossier(
     idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Submit a dossier; a retry with the same Idempotency-Key returns the same receipt."""
-    key = _require_key(idempotency_key)
-    digest = hashlib.sha256(json.dumps(body.model_dump(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    key = require_idempotency_key(idempotency_key)
     receipt, replayed = desk(request).submit(
         body.procedure_code,
         body.ticket_id,
         body.data,
         idempotency_key=key,
         scope=principal.token_id,
-        request_hash=digest,
+        request_hash=request_hash(body.model_dump()),
     )
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -95,7 +98,5 @@ def get_dossier(
 ) -> dict[str, Any]:
     """A dossier with its form data, for the counter staff who serve it."""
     if principal.role not in ("counter", "admin"):
-        from queue_server.api.errors import ApiError
-
         raise ApiError(403, "forbidden_role", "Chỉ cán bộ tại quầy được xem hồ sơ.", "Only counter staff may read.")
     return desk(request).get(dossier_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date as Date
@@ -12,23 +10,28 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from queue_server.api.deps import PrincipalDep, require_roles
+from queue_server.api.deps import (
+    FeedbackReaderDep,
+    IdempotencyKey,
+    PrincipalDep,
+    request_hash,
+    require_idempotency_key,
+    require_roles,
+)
 from queue_server.api.errors import ApiError, ErrorBody
-from queue_server.api.tickets import IdempotencyKey, _require_key
 from queue_server.auth import Principal
 from queue_server.feedback import FeedbackDesk, FeedbackSettings
+from queue_server.scoring import load_scorer_factory
 from queue_server.service import QueueService
 from queue_server.settings import ServerSettings
 
 router = APIRouter(prefix="/api/v1", tags=["feedback"])
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 422)}
 
-# "feedback" (a counter-side tablet) and "agent" (the site's edge agent) are proposed roles
-# (docs/feedback-integration.patch); until they exist a kiosk token and an admin token do.
+# "feedback" is a counter-side tablet (a kiosk may take feedback too), "agent" the site's edge agent.
 TabletDep = Annotated[Principal, Depends(require_roles("kiosk", "feedback"))]
 AgentDep = Annotated[Principal, Depends(require_roles("agent"))]
 ManagerDep = Annotated[Principal, Depends(require_roles())]
-ReaderDep = Annotated[Principal, Depends(require_roles("kiosk", "counter", "display", "feedback"))]
 CounterId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
 FeedbackId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Code = Annotated[str, Field(min_length=1, max_length=40)]
@@ -62,13 +65,17 @@ class SentimentCreate(BaseModel):
 
 
 def setup(app: FastAPI, service: QueueService, settings: ServerSettings) -> Callable[[FastAPI], Any]:
-    """Give the app its feedback desk; the background scorer runs only while the app does."""
+    """Give the app its feedback desk; the background scorer runs only while the app does.
+
+    The server scores comments itself only with a scorer installed under ``motcua.scorers``.
+    """
     feedback_settings = FeedbackSettings()
     desk = FeedbackDesk(
         service,
         feedback_settings.policy(),
         self_score=feedback_settings.self_score,
         self_score_after_s=feedback_settings.self_score_after_s,
+        scorer_factory=load_scorer_factory(),
     )
     app.state.feedback = desk
 
@@ -98,9 +105,7 @@ def submit_feedback(
     idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Rate a served visit. One feedback per ticket (a second → 409); retrying with the same key replays."""
-    key = _require_key(idempotency_key)
-    dumped = body.model_dump(mode="json")
-    digest = hashlib.sha256(json.dumps(dumped, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    key = require_idempotency_key(idempotency_key)
     stored, replayed = desk_of(request).submit(
         ticket_id=body.ticket_id,
         number=body.number,
@@ -111,7 +116,7 @@ def submit_feedback(
         lang=body.lang,
         idempotency_key=key,
         scope=principal.token_id,
-        request_hash=digest,
+        request_hash=request_hash(body.model_dump(mode="json")),
     )
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -168,7 +173,7 @@ def list_feedback(
 @router.get("/kpis/feedback", responses=ERRORS)
 def feedback_kpis(
     request: Request,
-    principal: ReaderDep,
+    principal: FeedbackReaderDep,
     date: Annotated[Date | None, Query(description="Service day, YYYY-MM-DD; today by default.")] = None,
 ) -> dict[str, Any]:
     """Satisfaction % (overall, per criterion, counter, service, staff), comment sentiment, flagged count."""

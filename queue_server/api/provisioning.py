@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Request
 from fastapi.responses import FileResponse, JSONResponse
 
-from provisioning.contract import CodeCreate, CodeIssued, ConfigChange, EnrolRequest
+from motcua.contract.provisioning import API_PREFIX, CodeCreate, CodeIssued, ConfigChange, EnrolRequest, enrol_uri
 from queue_server.api.deps import AdminDep
 from queue_server.api.errors import ErrorBody, error_response
 from queue_server.service import QueueService
 from queue_server.settings import ServerSettings
 
+if TYPE_CHECKING:
+    from queue_server.provisioning import Provisioner
+
 logger = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api/v1/provisioning", tags=["provisioning"])
+router = APIRouter(prefix=API_PREFIX, tags=["provisioning"])
 pages = APIRouter(include_in_schema=False)
 ERRORS: dict[int | str, dict[str, Any]] = {c: {"model": ErrorBody} for c in (401, 403, 404, 409, 422, 429)}
 DeviceId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
@@ -25,8 +28,7 @@ DeviceId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-
 def setup(app: FastAPI, service: QueueService, settings: ServerSettings) -> None:
     """Build the provisioner; publish configs and read device statuses over the app's MQTT connection."""
     from motcua.contract.mqtt import topic_device_status
-    from provisioning.service import Provisioner, ProvisioningError
-    from provisioning.settings import ProvisioningSettings
+    from queue_server.provisioning import Provisioner, ProvisioningError, ProvisioningSettings
 
     prov_settings = ProvisioningSettings()
     publisher = getattr(app.state, "publisher", None)
@@ -63,8 +65,9 @@ def setup(app: FastAPI, service: QueueService, settings: ServerSettings) -> None
     app.include_router(pages)
 
 
-def _prov(request: Request) -> Any:
-    return request.app.state.provisioner
+def _prov(request: Request) -> Provisioner:
+    provisioner: Provisioner = request.app.state.provisioner
+    return provisioner
 
 
 def _qr_svg(data: str) -> str:
@@ -90,12 +93,8 @@ def site_ca(request: Request) -> dict[str, str]:
 @router.post("/codes", status_code=201, responses=ERRORS)
 def create_code(body: CodeCreate, request: Request, principal: AdminDep) -> dict[str, Any]:
     """Create a single-use enrolment code (10 minutes, 5 wrong attempts) for a role and, for counters, a counter."""
-    from urllib.parse import urlencode
-
     issued = _prov(request).create_code(body.role, body.counter_id, body.label)
-    uri = "motcua-enrol:?" + urlencode(
-        {"server": _base_url(request), "code": issued["code"], "fp": issued["ca_fingerprint"]}
-    )
+    uri = enrol_uri(issued["code"], issued["ca_fingerprint"], _base_url(request))
     return CodeIssued(**issued, enrol_uri=uri, qr_svg=_qr_svg(uri)).model_dump(mode="json")
 
 
@@ -105,32 +104,32 @@ def enrol(body: EnrolRequest, request: Request) -> dict[str, Any]:
     provisioner = _prov(request)
     provisioner.check_rate(request.client.host if request.client else "unknown")
     response = provisioner.enrol(body.code, body.csr_pem, body.hostname, _base_url(request))
-    return response.model_dump(mode="json")  # type: ignore[no-any-return]
+    return response.model_dump(mode="json")
 
 
 @router.get("/devices", responses=ERRORS)
 def list_devices(request: Request, principal: AdminDep) -> list[dict[str, Any]]:
     """Pending (with their code's status), enrolled and revoked devices."""
-    return _prov(request).list_devices()  # type: ignore[no-any-return]
+    return _prov(request).list_devices()
 
 
 @router.post("/devices/{device_id}/revoke", responses=ERRORS)
 def revoke_device(device_id: DeviceId, request: Request, principal: AdminDep) -> dict[str, Any]:
     """Revoke a device: its API token at once, its broker account by regenerating the files and reloading."""
-    return _prov(request).revoke(device_id)  # type: ignore[no-any-return]
+    return _prov(request).revoke(device_id)
 
 
 @router.get("/devices/{device_id}/config", responses=ERRORS)
 def get_config(device_id: DeviceId, request: Request, principal: AdminDep) -> dict[str, Any]:
     """The device's current config."""
-    return _prov(request).config(device_id).model_dump(mode="json")  # type: ignore[no-any-return]
+    return _prov(request).config(device_id).model_dump(mode="json")
 
 
 @router.patch("/devices/{device_id}/config", responses=ERRORS)
 def change_config(device_id: DeviceId, body: ConfigChange, request: Request, principal: AdminDep) -> dict[str, Any]:
     """Change language, layout, printer, voice or timeouts: a new version, published retained to the device."""
     change = body.model_dump(exclude_none=True)
-    return _prov(request).change_config(device_id, change).model_dump(mode="json")  # type: ignore[no-any-return]
+    return _prov(request).change_config(device_id, change).model_dump(mode="json")
 
 
 @pages.get("/console/provisioning")

@@ -7,6 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The HTTP shapes the kiosk client decodes too live in the contract.
+from motcua.contract.tickets import PriorityPublic, TicketPublic  # noqa: F401  (used by the routes)
+
 Code = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")
 
 
@@ -17,34 +20,6 @@ class TicketCreate(BaseModel):
     service: str = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$", examples=["HT"])
     priority: str | None = Field(None, max_length=32, examples=[None, "elderly"])
     lang: Literal["vi", "en"] = "vi"
-
-
-class TicketPublic(BaseModel):
-    """A ticket as a citizen may see it: no personal data."""
-
-    id: str
-    number: str
-    service: str
-    service_name_vi: str
-    service_name_en: str
-    priority: str | None
-    status: str
-    issued_at: datetime
-    day: str
-    position: int | None = Field(None, description="1 = next to be called among those this service's counters call.")
-    people_ahead: int | None = None
-    estimated_wait_min: float | None = Field(None, description="Estimated minutes until the ticket is called.")
-    estimated_wait_at_issue_min: float | None = None
-    counter_id: str | None = None
-    counter_name_vi: str | None = None
-    counter_name_en: str | None = None
-    counter_area_vi: str | None = None
-    counter_area_en: str | None = None
-    counters_vi: list[str] = []
-    counters_en: list[str] = []
-    called_at: datetime | None = None
-    transferred_to: TicketPublic | None = None
-    lang: str = "vi"
 
 
 class TransferCreate(BaseModel):
@@ -59,6 +34,7 @@ class SignIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     staff_id: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$", examples=["NV01"])
+    takeover: bool = Field(False, description="take the counter over from the clerk holding it (admin tokens only)")
 
 
 class ServicePublic(BaseModel):
@@ -170,11 +146,3 @@ class AppointmentPublic(BaseModel):
     end: datetime
     status: str
     ticket_id: str | None = None
-
-
-class PriorityPublic(BaseModel):
-    """A priority lane."""
-
-    code: str
-    name_vi: str
-    name_en: str

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
+from motcua.contract import events as ev
 from queue_server.api.deps import AdminDep, ServiceDep
 from queue_server.api.errors import ErrorBody
-from queue_server.core import events as ev
 from queue_server.core.staffing import ServiceDemand, recommend, totals_per_hour
 from queue_server.store import repo
 
@@ -37,12 +37,13 @@ def _history(service: Any, days: int) -> tuple[dict[str, dict[int, float]], dict
                 continue
             active += 1
             for event in events:
-                code = str(event.data.get("service"))
-                if event.type == ev.TICKET_ISSUED:
+                payload = event.payload()
+                if isinstance(payload, ev.TicketIssued):
                     hour = event.at.astimezone(zone).hour
-                    counts.setdefault(code, {})[hour] = counts.get(code, {}).get(hour, 0.0) + 1.0
-                elif event.type == ev.TICKET_DONE and event.data.get("service_min") is not None:
-                    times.setdefault(code, []).append(float(event.data["service_min"]))
+                    per_hour = counts.setdefault(payload.service, {})
+                    per_hour[hour] = per_hour.get(hour, 0.0) + 1.0
+                elif isinstance(payload, ev.TicketDone) and payload.service_min is not None:
+                    times.setdefault(payload.service, []).append(payload.service_min)
     if active:
         counts = {code: {h: n / active for h, n in hours.items()} for code, hours in counts.items()}
     return counts, times, active

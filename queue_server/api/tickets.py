@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
-from queue_server.api.deps import KioskDep, PrincipalDep, ServiceDep, check_counter
+from queue_server.api.deps import (
+    IdempotencyKey,
+    KioskDep,
+    PrincipalDep,
+    ServiceDep,
+    check_counter,
+    request_hash,
+    require_idempotency_key,
+)
 from queue_server.api.errors import ApiError, ErrorBody
 from queue_server.api.schemas import AppointmentCreate, AppointmentPublic, TicketCreate, TicketPublic
 
@@ -17,25 +23,6 @@ router = APIRouter(prefix="/api/v1", tags=["tickets"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 422)}
 TicketId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="Unique per tap: a retry with the same key returns the same ticket."),
-]
-
-
-def _require_key(key: str | None) -> str:
-    if key is None or not key.strip():
-        raise ApiError(
-            400, "missing_idempotency_key", "Thiếu tiêu đề Idempotency-Key.", "The Idempotency-Key header is required."
-        )
-    if len(key) > 128 or not key.isprintable():
-        raise ApiError(
-            400,
-            "invalid_idempotency_key",
-            "Idempotency-Key không hợp lệ (tối đa 128 ký tự in được).",
-            "Invalid Idempotency-Key (at most 128 printable characters).",
-        )
-    return key.strip()
 
 
 def _check_rate(request: Request, token_id: str) -> None:
@@ -53,10 +40,6 @@ def _check_rate(request: Request, token_id: str) -> None:
         )
 
 
-def _hash(body: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
 @router.post("/tickets", status_code=201, response_model=TicketPublic, responses=ERRORS)
 def issue_ticket(
     body: TicketCreate,
@@ -67,7 +50,7 @@ def issue_ticket(
     idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Take a ticket. Retrying with the same Idempotency-Key returns the same ticket; a different body → 422."""
-    key = _require_key(idempotency_key)
+    key = require_idempotency_key(idempotency_key)
     if principal.role != "admin":
         _check_rate(request, principal.token_id)
     ticket, replayed = service.issue_ticket(
@@ -76,7 +59,7 @@ def issue_ticket(
         lang=body.lang,
         idempotency_key=key,
         scope=principal.token_id,
-        request_hash=_hash(body.model_dump()),
+        request_hash=request_hash(body.model_dump()),
     )
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -120,9 +103,9 @@ def check_in(
     idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Check in for an appointment: the ticket is served within its window ahead of walk-ins."""
-    key = _require_key(idempotency_key)
+    key = require_idempotency_key(idempotency_key)
     ticket, replayed = service.check_in(
-        code, idempotency_key=key, scope=principal.token_id, request_hash=_hash({"appointment": code.upper()})
+        code, idempotency_key=key, scope=principal.token_id, request_hash=request_hash({"appointment": code.upper()})
     )
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from queue_server.core.vntext import nfc
+from motcua.domain.vntext import nfc
 
 __all__ = [
     "FORMAT_VERSION",

@@ -1,7 +1,7 @@
 """Citizen feedback, pure: the one-stop satisfaction scale, criteria, validation and satisfaction KPIs.
 
 The scale is the four-point one of the one-stop centres (Rất hài lòng / Hài lòng / Bình thường /
-Không hài lòng), with the codes of ``edge_agent.core.sentiment.Rating``. Satisfaction is the share of
+Không hài lòng), with the codes of ``motcua.contract.feedback.Rating``. Satisfaction is the share of
 "very satisfied" + "satisfied" over all ratings (the province's target: at least 95 % by 2025).
 """
 
@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from edge_agent.core.sentiment import LABELS, Rating, parse_rating
-from queue_server.core import events as ev
+from motcua.contract import events as ev
+from motcua.contract.events import DomainEvent, FeedbackSubmitted
+from motcua.contract.feedback import DEFAULT_CRITERIA, SATISFIED, SCALE, Criterion, Rating, ScaleOption, parse_rating
+from motcua.contract.feedback import SENTIMENT_LABELS as LABELS
 from queue_server.core.errors import DomainError, InvalidTransition
-from queue_server.core.events import DomainEvent
 
 __all__ = [
     "COMMENT_MAX",
@@ -46,40 +47,6 @@ TARGET_PCT: Final = 95.0  # Decision 717/QĐ-UBND: citizen satisfaction ≥ 95 %
 LANGS: Final = ("vi", "en")
 
 
-@dataclass(frozen=True)
-class ScaleOption:
-    """One point of the satisfaction scale as a citizen sees it."""
-
-    rating: Rating
-    label_vi: str
-    label_en: str
-    points: int  # 4 = very satisfied … 1 = dissatisfied
-
-
-SCALE: Final[tuple[ScaleOption, ...]] = (
-    ScaleOption(Rating.VERY_SATISFIED, "Rất hài lòng", "Very satisfied", 4),
-    ScaleOption(Rating.SATISFIED, "Hài lòng", "Satisfied", 3),
-    ScaleOption(Rating.NEUTRAL, "Bình thường", "Neutral", 2),
-    ScaleOption(Rating.DISSATISFIED, "Không hài lòng", "Dissatisfied", 1),
-)
-SATISFIED: Final = frozenset({Rating.VERY_SATISFIED, Rating.SATISFIED})
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """A rated aspect of the visit."""
-
-    code: str
-    name_vi: str
-    name_en: str
-
-
-DEFAULT_CRITERIA: Final[tuple[Criterion, ...]] = (
-    Criterion("staff_attitude", "Thái độ cán bộ", "Staff attitude"),
-    Criterion("waiting_time", "Thời gian chờ", "Waiting time"),
-    Criterion("guidance", "Hướng dẫn", "Guidance"),
-    Criterion("facilities", "Cơ sở vật chất", "Facilities"),
-)
 
 
 @dataclass(frozen=True)
@@ -220,22 +187,22 @@ def feedback_event_data(
     ticket: Mapping[str, Any],
     feedback: FeedbackInput,
     day: str,
-) -> dict[str, Any]:
-    """The data of a ``feedback.submitted`` event (the comment is redacted by the edge agent upstream)."""
-    return {
-        "feedback_id": feedback_id,
-        "ticket_id": ticket["id"],
-        "number": ticket["number"],
-        "service": ticket["service"],
-        "counter_id": ticket.get("counter_id"),
-        "staff_id": ticket.get("staff_id"),
-        "day": day,
-        "ticket_day": ticket.get("day"),
-        "rating": feedback.rating.value,
-        "ratings": feedback.ratings_dict(),
-        "comment": feedback.comment,
-        "lang": feedback.lang,
-    }
+) -> FeedbackSubmitted:
+    """The payload of a ``feedback.submitted`` event (the comment is redacted by the edge agent upstream)."""
+    return FeedbackSubmitted(
+        feedback_id=feedback_id,
+        ticket_id=ticket["id"],
+        number=ticket["number"],
+        service=ticket["service"],
+        counter_id=ticket.get("counter_id"),
+        staff_id=ticket.get("staff_id"),
+        day=day,
+        ticket_day=ticket.get("day"),
+        rating=feedback.rating.value,
+        ratings=feedback.ratings_dict(),
+        comment=feedback.comment,
+        lang=feedback.lang,
+    )
 
 
 # -- KPIs

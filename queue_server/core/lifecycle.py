@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from queue_server.core import events as ev
+from motcua.contract import events as ev
+from motcua.contract.events import CounterEvent, DomainEvent, ticket_event
 from queue_server.core.errors import InvalidTransition
-from queue_server.core.events import DomainEvent, ticket_data
 from queue_server.core.model import ACTIVE_AT_COUNTER, Counter, CounterStatus, Hop, QueueConfig, Ticket, TicketStatus
 
 
@@ -63,7 +63,7 @@ def call(ticket: Ticket, counter: Counter, now: datetime, *, priority_streak: in
         head_of_queue=False,
     )
     new_counter = replace(counter, priority_streak=priority_streak)
-    event = DomainEvent(ev.TICKET_CALLED, now, ticket_data(called, reason=reason))
+    event = ticket_event(ev.TICKET_CALLED, now, called, reason=reason)
     return Outcome((called,), (new_counter,), (event,))
 
 
@@ -74,7 +74,7 @@ def recall(ticket: Ticket, now: datetime, config: QueueConfig) -> Outcome:
     if ticket.recall_count >= config.max_recalls:
         return no_show(ticket, now, reason="max_recalls")
     recalled = replace(ticket, recall_count=ticket.recall_count + 1)
-    return Outcome((recalled,), (), (DomainEvent(ev.TICKET_RECALLED, now, ticket_data(recalled)),))
+    return Outcome((recalled,), (), (ticket_event(ev.TICKET_RECALLED, now, recalled),))
 
 
 def start(ticket: Ticket, now: datetime) -> Outcome:
@@ -82,7 +82,7 @@ def start(ticket: Ticket, now: datetime) -> Outcome:
     if ticket.status != TicketStatus.CALLED:
         raise _refuse("bắt đầu phục vụ", "start serving", ticket)
     serving = replace(ticket, status=TicketStatus.SERVING, started_at=now)
-    return Outcome((serving,), (), (DomainEvent(ev.TICKET_STARTED, now, ticket_data(serving)),))
+    return Outcome((serving,), (), (ticket_event(ev.TICKET_STARTED, now, serving),))
 
 
 def done(ticket: Ticket, now: datetime) -> Outcome:
@@ -92,7 +92,7 @@ def done(ticket: Ticket, now: datetime) -> Outcome:
     started = ticket.started_at or now
     finished = replace(ticket, status=TicketStatus.DONE, started_at=started, finished_at=now)
     service_min = (now - started).total_seconds() / 60.0
-    event = DomainEvent(ev.TICKET_DONE, now, ticket_data(finished, service_min=round(service_min, 3)))
+    event = ticket_event(ev.TICKET_DONE, now, finished, service_min=round(service_min, 3))
     return Outcome((finished,), (), (event,))
 
 
@@ -101,7 +101,7 @@ def no_show(ticket: Ticket, now: datetime, *, reason: str = "staff") -> Outcome:
     if ticket.status != TicketStatus.CALLED:
         raise _refuse("đánh dấu vắng mặt", "mark as no-show", ticket)
     absent = replace(ticket, status=TicketStatus.NO_SHOW, finished_at=now)
-    return Outcome((absent,), (), (DomainEvent(ev.TICKET_NO_SHOW, now, ticket_data(absent, reason=reason)),))
+    return Outcome((absent,), (), (ticket_event(ev.TICKET_NO_SHOW, now, absent, reason=reason),))
 
 
 def reinstate(ticket: Ticket, now: datetime, config: QueueConfig) -> Outcome:
@@ -125,7 +125,7 @@ def reinstate(ticket: Ticket, now: datetime, config: QueueConfig) -> Outcome:
         finished_at=None,
         recall_count=0,
     )
-    return Outcome((back,), (), (DomainEvent(ev.TICKET_REINSTATED, now, ticket_data(back)),))
+    return Outcome((back,), (), (ticket_event(ev.TICKET_REINSTATED, now, back),))
 
 
 def transfer(ticket: Ticket, to_service: str, new_id: str, now: datetime) -> Outcome:
@@ -162,10 +162,8 @@ def transfer(ticket: Ticket, to_service: str, new_id: str, now: datetime) -> Out
         appointment_start=None,
         appointment_end=None,
     )
-    event = DomainEvent(
-        ev.TICKET_TRANSFERRED,
-        now,
-        ticket_data(moved, to_service=to_service, new_ticket_id=new_id, hops=len(child.hops)),
+    event = ticket_event(
+        ev.TICKET_TRANSFERRED, now, moved, to_service=to_service, new_ticket_id=new_id, hops=len(child.hops)
     )
     return Outcome((moved, child), (), (event,))
 
@@ -175,20 +173,40 @@ def cancel(ticket: Ticket, now: datetime) -> Outcome:
     if ticket.status != TicketStatus.WAITING:
         raise _refuse("huỷ", "cancel", ticket)
     cancelled = replace(ticket, status=TicketStatus.CANCELLED, finished_at=now)
-    return Outcome((cancelled,), (), (DomainEvent(ev.TICKET_CANCELLED, now, ticket_data(cancelled)),))
+    return Outcome((cancelled,), (), (ticket_event(ev.TICKET_CANCELLED, now, cancelled),))
 
 
-def sign_in(counter: Counter, staff_id: str, now: datetime) -> Outcome:
-    """Staff sign in: the counter opens."""
+def sign_in(counter: Counter, staff_id: str, now: datetime, *, takeover_by: str | None = None) -> Outcome:
+    """Staff sign in: the counter opens.
+
+    One clerk per counter: a counter held by another clerk (open or paused) is refused unless
+    ``takeover_by`` names who authorised the hand-over (a manager), which the event records. The same
+    clerk signing in again changes nothing.
+    """
+    held_by = counter.staff_id if counter.status != CounterStatus.CLOSED else None
+    if held_by == staff_id:
+        return Outcome()
+    if held_by is not None and takeover_by is None:
+        raise InvalidTransition(
+            "counter_taken",
+            f"{counter.name_vi} đang do cán bộ {held_by} phụ trách. Cán bộ {held_by} cần đăng xuất trước,"
+            " hoặc quản lý tiếp quản quầy.",
+            f"{counter.name_en} is held by staff {held_by}. {held_by} must sign out first,"
+            " or a manager can take the counter over.",
+        )
     opened = replace(counter, status=CounterStatus.OPEN, staff_id=staff_id, priority_streak=0)
-    event = DomainEvent(ev.COUNTER_OPENED, now, {"counter_id": counter.id, "staff_id": staff_id})
-    return Outcome((), (opened,), (event,))
+    payload = CounterEvent(counter_id=counter.id, staff_id=staff_id)
+    if held_by is not None:
+        payload = CounterEvent(
+            counter_id=counter.id, staff_id=staff_id, previous_staff_id=held_by, takeover_by=takeover_by
+        )
+    return Outcome((), (opened,), (DomainEvent.of(ev.COUNTER_OPENED, now, payload),))
 
 
 def sign_out(counter: Counter, now: datetime) -> Outcome:
     """Staff sign out: the counter closes."""
     closed = replace(counter, status=CounterStatus.CLOSED, staff_id=None)
-    event = DomainEvent(ev.COUNTER_CLOSED, now, {"counter_id": counter.id, "staff_id": counter.staff_id})
+    event = DomainEvent.of(ev.COUNTER_CLOSED, now, CounterEvent(counter_id=counter.id, staff_id=counter.staff_id))
     return Outcome((), (closed,), (event,))
 
 
@@ -196,7 +214,7 @@ def pause(counter: Counter, now: datetime) -> Outcome:
     """The counter stops calling for a while (break, meeting)."""
     require_open(counter)
     paused = replace(counter, status=CounterStatus.PAUSED)
-    event = DomainEvent(ev.COUNTER_PAUSED, now, {"counter_id": counter.id, "staff_id": counter.staff_id})
+    event = DomainEvent.of(ev.COUNTER_PAUSED, now, CounterEvent(counter_id=counter.id, staff_id=counter.staff_id))
     return Outcome((), (paused,), (event,))
 
 
@@ -207,5 +225,5 @@ def resume(counter: Counter, now: datetime) -> Outcome:
             "counter_not_paused", f"{counter.name_vi} không tạm dừng.", f"{counter.name_en} is not paused."
         )
     opened = replace(counter, status=CounterStatus.OPEN)
-    event = DomainEvent(ev.COUNTER_RESUMED, now, {"counter_id": counter.id, "staff_id": counter.staff_id})
+    event = DomainEvent.of(ev.COUNTER_RESUMED, now, CounterEvent(counter_id=counter.id, staff_id=counter.staff_id))
     return Outcome((), (opened,), (event,))

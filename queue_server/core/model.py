@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+# The priority lanes are data of the wire contract (the kiosk reads them too); re-exported for the server.
+from motcua.contract.tickets import DEFAULT_PRIORITIES, PriorityCategory
+
 
 class TicketStatus(StrEnum):
     """Lifecycle: waiting → called → serving → done | no_show | transferred | cancelled."""
@@ -29,24 +32,6 @@ class CounterStatus(StrEnum):
     OPEN = "open"
     PAUSED = "paused"
     CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class PriorityCategory:
-    """A priority lane (Decision 717, task 2.4)."""
-
-    code: str
-    name_vi: str
-    name_en: str
-
-
-DEFAULT_PRIORITIES: tuple[PriorityCategory, ...] = (
-    PriorityCategory("elderly", "Người cao tuổi (từ 60 tuổi)", "Elderly (60+)"),
-    PriorityCategory("disability", "Người khuyết tật", "Person with a disability"),
-    PriorityCategory("pregnant", "Phụ nữ mang thai", "Pregnant woman"),
-    PriorityCategory("young_child", "Người đi cùng trẻ dưới 6 tuổi", "With a child under 6"),
-    PriorityCategory("meritorious", "Người có công với cách mạng", "Person with meritorious service"),
-)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from motcua.domain.vntext import fold
 from queue_server.core.catalogue import Catalogue, Procedure
-from queue_server.core.vntext import fold
 
 __all__ = ["MIN_SCORE", "SearchHit", "search_procedures"]
 

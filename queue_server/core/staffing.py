@@ -4,7 +4,7 @@ Each hour and service is an M/G/c queue: Poisson arrivals at the forecast rate, 
 and a coefficient of variation. Erlang C gives the probability of waiting; the wait of those who wait is
 close to exponential with rate ``c/mean − λ``, stretched by ``(1 + cv²)/2`` for non-exponential service
 (the Allen–Cunneen approximation). The advice is the fewest counters whose p90 wait is within the target,
-then checked (and, if needed, raised) by simulating the day with it (``queue_server.simulation.staffing``).
+then checked (and, if needed, raised) by simulating the day with it (``simulation.staffing``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from queue_server.core.events import DomainEvent
+from motcua.contract.events import DomainEvent
 from queue_server.core.model import Counter, CounterStatus, Hop, Service, Ticket, TicketStatus
 
 

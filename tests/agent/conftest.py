@@ -20,9 +20,9 @@ from monitor.alerts import AlertEngine
 from monitor.ingest.mqtt import MqttIngest
 from monitor.ingest.service import IngestService
 from monitor.store import Store, open_store
-from motcua.broker import BrokerProcess, mosquitto_path, start_broker
 from motcua.contract.mqtt import EventEnvelope, encode_payload, topic_events
-from motcua.mqttclient import MqttConnection
+from motcua.runtime.broker import BrokerProcess, mosquitto_path, start_broker
+from motcua.runtime.mqtt import MqttConnection
 
 MOTCUA = [sys.executable, "-m", "motcua.cli"]
 

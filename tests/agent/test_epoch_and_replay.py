@@ -14,7 +14,7 @@ import httpx
 
 from motcua.contract.mqtt import decode_payload, encode_payload
 from motcua.contract.uplink import UplinkAck, UplinkBatch, topic_uplink, topic_uplink_ack
-from motcua.mqttclient import MqttConnection
+from motcua.runtime.mqtt import MqttConnection
 
 
 def _ready(uplink, helpers):

@@ -16,7 +16,7 @@ from edge_agent.outbox import NewEvent, Outbox
 from edge_agent.uplink import MqttTransport, ack_applies
 from motcua.contract.mqtt import EventEnvelope, encode_payload
 from motcua.contract.uplink import UplinkAck, UplinkBatch, topic_uplink, topic_uplink_ack
-from motcua.mqttclient import MqttConnection
+from motcua.runtime.mqtt import MqttConnection
 
 T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 

@@ -47,7 +47,7 @@ def test_ticket_issued_at_the_queue_server_reaches_the_monitor(uplink, helpers, 
 def test_feedback_is_scored_on_the_site_redacted_and_a_negative_burst_alerts(uplink, helpers):
     from motcua.contract.mqtt import decode_payload
     from motcua.contract.uplink import Alert, topic_alerts
-    from motcua.mqttclient import MqttConnection
+    from motcua.runtime.mqtt import MqttConnection
 
     alerts: list[Alert] = []
     listener = MqttConnection(uplink.province.url)

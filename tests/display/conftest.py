@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from kivy_process import KivyProcess
 
-from motcua.broker import BrokerProcess, start_broker
 from motcua.contract.mqtt import (
     CallEvent,
     CounterState,
@@ -21,7 +20,8 @@ from motcua.contract.mqtt import (
     ServingTicket,
     encode_payload,
 )
-from motcua.mqttclient import MqttConnection
+from motcua.runtime.broker import BrokerProcess, start_broker
+from motcua.runtime.mqtt import MqttConnection
 
 HARNESS = Path(__file__).with_name("harness.py")
 

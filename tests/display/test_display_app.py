@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from motcua.broker import BrokerProcess, start_broker
 from motcua.contract.mqtt import (
     topic_call,
     topic_counter_state,
     topic_counter_states,
     topic_queue_summary,
 )
+from motcua.runtime.broker import BrokerProcess, start_broker
 
 from .conftest import Publisher
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from site_process import SiteServer, create_token, seed_demo
 
-from motcua.broker import BrokerProcess
+from motcua.runtime.broker import BrokerProcess
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -1,4 +1,5 @@
-"""Screenshots of both displays (saved to docs/display/ with MOTCUA_UPDATE_SCREENSHOTS=1): look at them."""
+"""Screenshots of both displays with the demo site's seven services and eight counters calling (saved to
+docs/display/ with MOTCUA_UPDATE_SCREENSHOTS=1): look at them."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from pathlib import Path
 import pytest
 from kivy_process import screenshot_dir
 
-from motcua.broker import BrokerProcess, start_broker
-from motcua.contract.mqtt import topic_call, topic_counter_state, topic_queue_summary
+from motcua.contract.mqtt import topic_call, topic_counter_state
+from motcua.runtime.broker import BrokerProcess, start_broker
 
 from .conftest import Publisher
+from .demo_data import demo_waiting, eight_counters_calling
 
 pytestmark = pytest.mark.timeout(180)
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "display"
@@ -29,9 +31,7 @@ def png_size(path: Path) -> tuple[int, int]:
 
 
 def seed(publisher: Publisher) -> None:
-    site = publisher.site
-    recent = [("A011", "1"), ("C007", "3"), ("B010", "2"), ("A010", "4"), ("D002", "6"), ("B009", "2")]
-    publisher.send(topic_queue_summary(site), publisher.summary(recent, seq=40, waiting=12), retain=True)
+    eight_counters_calling(publisher, demo_waiting())
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_waiting_room_screenshot(  # type: ignore[no-untyped-def]
     display = display_factory(
         broker=broker.url, site=publisher.site, orientation=orientation, lang=lang, announce="off"
     )
-    display.wait_for(lambda t: t["number"] == "A011" and t["services"])
+    display.wait_for(lambda t: t["number"] == "A100" and len(t["services"]) == 7)
     publisher.send(topic_call(publisher.site), publisher.call("B012", "5"))
     texts = display.wait_for(lambda t: t["number"] == "B012" and t["highlighted"])
     assert texts["counter"] == ("đến Quầy 5" if lang == "vi" else "go to Counter 5")
@@ -76,7 +76,7 @@ def test_counter_screenshots_serving_paused_and_offline(  # type: ignore[no-unty
         assert png_size(shots / "counter-paused-vi.png") == (800, 480)
 
         room = display_factory(broker=own.url, site=site, announce="off")
-        room.wait_for(lambda t: t["number"] == "A011" and not t["offline_badge"])
+        room.wait_for(lambda t: t["number"] == "A100" and not t["offline_badge"])
         publisher.stop()
         own.stop()
         room.wait_for(lambda t: t["offline_badge"], timeout=5)

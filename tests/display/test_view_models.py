@@ -73,6 +73,35 @@ def test_counter_model_follows_its_state_and_its_calls_only() -> None:
     assert model.on_counter_state(paused, T0) and model.status == "paused"
 
 
+@pytest.mark.parametrize("make", [lambda: WaitingRoomModel(AnnouncementQueue()), lambda: CounterModel("5")])
+def test_a_connected_display_that_hears_no_server_for_the_timeout_is_silent_until_it_hears_one(make) -> None:  # type: ignore[no-untyped-def]
+    model = make()
+    changes: list[int] = []
+    model.observe(lambda: changes.append(1))
+    assert not model.check_silence(T0 + timedelta(hours=1))  # not connected: that is "offline", not "silent"
+    model.set_online(True, T0)
+    assert not model.check_silence(T0 + timedelta(seconds=59.9))
+    assert model.check_silence(T0 + timedelta(seconds=60)) and model.server_silent
+    assert len(changes) == 2  # online, then silent (checking again changes nothing)
+    assert model.check_silence(T0 + timedelta(seconds=61)) and len(changes) == 2
+    model.heard()
+    assert not model.server_silent and len(changes) == 3
+    assert not model.check_silence(T0 + timedelta(hours=5))  # a quiet server that was heard is no alarm
+    model.set_online(False, T0 + timedelta(hours=5))
+    model.set_online(True, T0 + timedelta(hours=6))  # each connection must hear the server anew
+    assert not model.check_silence(T0 + timedelta(hours=6, seconds=30))
+    assert model.check_silence(T0 + timedelta(hours=6, seconds=60))
+    model.set_online(False, T0 + timedelta(hours=7))
+    assert not model.server_silent and not model.check_silence(T0 + timedelta(hours=8))
+
+
+def test_the_silence_timeout_is_a_setting_of_sixty_seconds() -> None:
+    assert DisplaySettings().server_silence_seconds == 60
+    model = WaitingRoomModel(AnnouncementQueue(), silence=timedelta(seconds=2))
+    model.set_online(True, T0)
+    assert model.check_silence(T0 + timedelta(seconds=2))
+
+
 def test_every_display_setting_is_documented() -> None:
     for name, field in DisplaySettings.model_fields.items():
         assert field.description and len(field.description) > 10, name

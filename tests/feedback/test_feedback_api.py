@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from motcua.contract.feedback import SentimentResult
+
 from .conftest import COMMENT, Site
 
 
@@ -220,8 +222,6 @@ def test_the_comment_never_appears_in_logs(site: Site, caplog: pytest.LogCapture
 
 
 def test_server_scores_a_comment_itself_when_no_agent_answers(site: Site, caplog: pytest.LogCaptureFixture) -> None:
-    from edge_agent.core.sentiment import SentimentResult
-
     class FakeScorer:  # the unit tier may fake onnxruntime; the real model runs in the subprocess test
         def score(self, text: str) -> SentimentResult:
             return SentimentResult(

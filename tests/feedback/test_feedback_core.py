@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from queue_server.core import events as ev
+from motcua.contract import events as ev
+from motcua.contract.events import DomainEvent
 from queue_server.core.errors import DomainError
-from queue_server.core.events import DomainEvent
 from queue_server.core.feedback import (
     SCALE,
     FeedbackPolicy,

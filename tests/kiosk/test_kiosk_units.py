@@ -14,7 +14,7 @@ import pytest
 
 from kiosk_ui.core.cccd import parse_cccd_qr
 from kiosk_ui.core.kiosk_catalogue import Catalogue, fold
-from kiosk_ui.core.kiosk_flow import KioskFlow, Prefs, Screen, SubmitRequest, TicketInfo, TicketRequest
+from kiosk_ui.core.kiosk_flow import KioskFlow, Prefs, Screen, SubmitRequest, TicketRequest, TicketView
 from kiosk_ui.core.kiosk_form import FormModel
 from kiosk_ui.core.kiosk_text import MESSAGES, missing_placeholders, reading_seconds, t
 from kiosk_ui.kiosk.backend import PrinterStatusFile, slip_for
@@ -22,6 +22,7 @@ from kiosk_ui.kiosk.screens.procedure.model import page as procedure_page
 from kiosk_ui.kiosk.screens.services.model import badge, tiles
 from kiosk_ui.kiosk.screens.ticket.model import page as ticket_page
 from kiosk_ui.kiosk_settings import KioskSettings
+from motcua.contract.tickets import TicketPublic
 
 from .conftest import CCCD_ID, CCCD_NAME, CCCD_PAYLOAD
 
@@ -66,9 +67,15 @@ def make_flow() -> KioskFlow:
 TICKET_BODY = {
     "id": "abc", "number": "A007", "service": "HT", "service_name_vi": "Hộ tịch – Tư pháp",
     "service_name_en": "Civil status", "priority": "elderly", "issued_at": "2026-01-05T02:00:00Z",
+    "status": "waiting", "day": "2026-01-05",
     "position": 3, "people_ahead": 2, "estimated_wait_min": 12.4, "counters_vi": ["Quầy 1 – Tầng 1"],
     "counters_en": ["Counter 1 – Floor 1"],
 }  # fmt: skip
+
+
+def ticket_view() -> TicketView:
+    """The server's answer decoded as the kiosk client does, with the kiosk's phone link."""
+    return TicketView.of(TicketPublic.model_validate(TICKET_BODY), "http://server")
 
 
 # messages
@@ -112,7 +119,7 @@ def test_double_tap_and_late_tap_never_ask_for_a_second_ticket() -> None:
     flow.open_services()
     first = flow.begin_ticket("HT")
     assert first is not None and flow.begin_ticket("HT") is None  # second tap while busy
-    assert flow.ticket_issued(0, TicketInfo.from_json(TICKET_BODY, "http://server"))
+    assert flow.ticket_issued(0, ticket_view())
     assert flow.screen is Screen.TICKET and flow.begin_ticket("HT") is None  # a late tap
 
 
@@ -169,7 +176,7 @@ def test_dossier_submission_carries_form_data_and_the_issued_ticket_on_retry() -
     request = flow.begin_submit()
     assert isinstance(request, SubmitRequest) and request.ticket_id is None
     assert request.data == {"full_name": CCCD_NAME, "id_number": CCCD_ID, "sex": "nu"}
-    ticket = TicketInfo.from_json(TICKET_BODY, "http://server")
+    ticket = ticket_view()
     flow.ticket_issued(0, ticket)  # the ticket came, the dossier failed
     flow.request_failed(0, "Lỗi", "Error")
     assert flow.screen is Screen.REVIEW
@@ -210,7 +217,8 @@ def test_catalogue_survives_the_cache_and_searches_without_diacritics() -> None:
     assert again.search("hôn nhân") == []
     assert fold("Đăng ký Kết hôn") == "dang ky ket hon"
     assert again.where_to_go("HT", "en") == "Counter 1 – Floor 1"
-    assert [p.code for p in again.kiosk_priorities()] == ["elderly"]
+    assert [p.code for p in again.kiosk_priorities()] == ["elderly", "meritorious"]  # what the server serves
+    assert [p.code for p in Catalogue().kiosk_priorities()][:2] == ["elderly", "disability"]  # the contract's
 
 
 # view-models
@@ -222,7 +230,7 @@ def test_view_models_show_where_to_go_priority_and_printer_faults() -> None:
     info = procedure_page(flow)
     assert info is not None and info.on_the_spot and "4 tại chỗ" in info.spot_text and info.can_prepare
     assert info.where == "Hộ tịch – Tư pháp: Quầy 1 – Tầng 1"
-    flow.visit.ticket = TicketInfo.from_json(TICKET_BODY, "http://server")
+    flow.visit.ticket = ticket_view()
     flow.visit.printer, flow.visit.printer_reason = "fault", "out_of_paper"
     shown = ticket_page(flow)
     assert shown.number == "A007" and shown.qr == "http://server/t/abc" and "hết giấy" in shown.printer
@@ -230,7 +238,7 @@ def test_view_models_show_where_to_go_priority_and_printer_faults() -> None:
 
 
 def test_slip_and_printer_status_hold_no_personal_data(tmp_path: Path) -> None:
-    ticket = TicketInfo.from_json(TICKET_BODY, "http://server")
+    ticket = ticket_view()
     slip = slip_for(ticket, centre_name="TTHCC", lang="vi", catalogue=catalogue(), receipt_code="HS-1")
     assert slip.priority_label_vi == "Ưu tiên: Người cao tuổi" and slip.counter_area_vi == "Quầy 1 – Tầng 1"
     assert slip.issued_at == datetime(2026, 1, 5, 2, tzinfo=UTC)
@@ -288,7 +296,7 @@ def test_kiosk_slip_renders_to_png_with_priority_and_receipt(lang: str, shots: P
 
     from kiosk_ui.printing import render_slip_png
 
-    ticket = TicketInfo.from_json(TICKET_BODY, "http://server")
+    ticket = ticket_view()
     slip = slip_for(ticket, centre_name="Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh", lang=lang,
                     catalogue=catalogue(), receipt_code="HS-20260105-0001")  # fmt: skip
     path = render_slip_png(slip, shots / f"slip-kiosk-{lang}.png")

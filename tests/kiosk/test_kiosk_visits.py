@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import socket
 from pathlib import Path
 
 import pytest
 
 from kiosk_ui.core.kiosk_flow import Screen
-from motcua.broker import free_port
+from motcua.runtime.broker import free_port
 
 from .conftest import CCCD_ID, CCCD_NAME, Kiosk, Server
 
 pytestmark = pytest.mark.timeout(240)
 
+STEP = re.compile(r"Bước \d+/\d+")
 ESC_INIT, GS_RASTER, GS_QR, GS_CUT = b"\x1b@", b"\x1dv0", b"\x1d(k", b"\x1dV"
 
 
@@ -102,8 +104,11 @@ def test_dossier_with_cccd_prefill_is_submitted_and_nothing_personal_is_kept(  #
     kiosk.type("khoa")
     state = kiosk.state()
     assert state["form_values"]["child_full_name"] == "Nguyễn Minh Khoa"
+    assert any("Bước 1/6" in t for t in state["texts"])  # 17 fields in five steps and the review
+    assert "Bàn phím: chữ có dấu (Telex)" in state["texts"]
     kiosk.shot("10-form-telex-vi", shots)
-    kiosk.tap("form_next")
+    state = kiosk.tap("form_next")  # on to the step's next required field: the date of birth
+    assert state["form_field"] == "child_date_of_birth" and "Bàn phím: chữ số" in state["texts"]
     kiosk.type("31/02/2024")  # not a real date: the citizen is told how to fix it
     state = kiosk.tap("form_next")
     assert state["form_field"] == "child_date_of_birth"
@@ -111,30 +116,42 @@ def test_dossier_with_cccd_prefill_is_submitted_and_nothing_personal_is_kept(  #
     kiosk.shot("11-form-error-vi", shots)
     kiosk.tap("key:\x00")
     kiosk.type("01/02/2024")
-    kiosk.tap("form_next")
-    kiosk.tap("choice:nu")
+    state = kiosk.tap("form_next")
+    assert state["form_field"] == "child_sex"
     kiosk.shot("12-form-choice-vi", shots)
-    kiosk.tap("form_next")
-    kiosk.tap("key:mode:plain")  # the diacritics-free mode
+    state = kiosk.tap("choice:nu")  # a choice moves on to the next field of the step
+    assert state["form_field"] == "child_place_of_birth"
+    kiosk.tap("key:mode:plain")  # the diacritics-free mode, for this field only
     kiosk.type("benh vien tinh")  # place of birth
-    kiosk.tap("form_next")
-    kiosk.tap("form_next")  # home town is optional
-    kiosk.tap("key:mode:telex")
+    assert "Bàn phím: chữ không dấu" in kiosk.state()["texts"]
+    state = kiosk.tap("form_next")  # the step is complete: step 2
+    assert any("Bước 2/6" in t for t in state["texts"]) and state["form_field"] == "child_home_town"
+    assert "Bàn phím: chữ có dấu (Telex)" in state["texts"]  # the plain mode did not carry over
+    kiosk.tap("form_field:child_ethnicity")  # home town is optional: touch the next field
     kiosk.type("kinh")
-    kiosk.tap("form_next")
+    kiosk.tap("form_field:child_nationality")
     kiosk.type("vieetj nam")  # Telex: "việt nam"
     state = kiosk.state()
     assert state["form_values"]["child_nationality"] == "việt nam"
-    kiosk.tap("form_next")
+    kiosk.shot("12b-form-step2-vi", shots)
+    state = kiosk.tap("back")  # one step back: everything typed is still there
+    assert any("Bước 1/6" in t for t in state["texts"]) and any("Nguyễn Minh Khoa" in t for t in state["texts"])
+    assert state["form_values"]["child_place_of_birth"] == "benh vien tinh"
+    state = kiosk.tap("form_next")  # step 1 is complete: straight to step 2
+    assert any("Bước 2/6" in t for t in state["texts"]) and state["form_values"]["child_ethnicity"] == "kinh"
+    steps = {"Bước 1/6", "Bước 2/6"}
     while kiosk.state()["form_field"] != "declarant_relationship":
-        kiosk.tap("form_next")  # optional parent fields, then the pre-filled declarant fields
+        state = kiosk.tap("form_next")  # the optional parents' step, then the pre-filled declarant's
+        steps |= {m.group(0) for t in state["texts"] if (m := STEP.match(t))}
     kiosk.tap("choice:me")
-    kiosk.tap("form_next")
+    state = kiosk.tap("form_next")
+    steps |= {m.group(0) for t in state["texts"] if (m := STEP.match(t))}
     kiosk.type("0912345678")
-    kiosk.tap("form_next")
     state = kiosk.tap("form_next")  # number of copies (optional) -> review
     assert state["screen"] == "review"
     assert any("Nguyễn Minh Khoa" in t for t in state["texts"])
+    assert any(t.startswith("Bước 6/6") for t in state["texts"])
+    assert steps == {f"Bước {i}/6" for i in range(1, 6)}
     kiosk.shot("13-review-vi", shots)
     state = kiosk.tap("review_submit")
     assert state["screen"] == "ticket" and state["receipt"], state

@@ -15,6 +15,7 @@ from kiosk_ui.client import (
     ServerUnavailable,
     UnexpectedResponse,
 )
+from motcua.contract.tickets import PriorityCategory, TicketPublic
 
 TICKET = {
     "id": "t-42",
@@ -27,7 +28,7 @@ TICKET = {
     "estimated_wait_min": 25,
     "service_name_vi": "Đăng ký khai sinh",
     "service_name_en": "Birth registration",
-    "track_url": "https://site.example/t/42",
+    "day": "2025-03-18",
 }
 
 
@@ -63,7 +64,8 @@ def test_issue_ticket_posts_body_and_headers() -> None:
     assert ticket.number == "B012"
     assert ticket.position == 7
     assert ticket.issued_at.utcoffset() is not None
-    assert ticket.track_url == "https://site.example/t/42"
+    assert isinstance(ticket, TicketPublic)  # the server's own response model, not a kiosk copy
+    assert ticket.estimated_wait_min == 25 and ticket.counters_vi == []
 
 
 def test_null_priority_is_sent_as_json_null_and_a_key_is_generated() -> None:
@@ -71,12 +73,12 @@ def test_null_priority_is_sent_as_json_null_and_a_key_is_generated() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(201, json={k: v for k, v in TICKET.items() if not k.startswith(("service_", "track"))})
+        return httpx.Response(201, json=TICKET)
 
     ticket = client(handler).issue_ticket("birth")
     assert json.loads(seen[0].content)["priority"] is None
     assert len(seen[0].headers["Idempotency-Key"]) >= 32
-    assert ticket.track_url is None
+    assert ticket.priority is None
 
 
 def test_retry_after_dropped_connection_reuses_the_idempotency_key() -> None:
@@ -167,12 +169,31 @@ def test_4xx_without_the_error_shape_still_raises_request_rejected(status: int, 
     assert info.value.message_en
 
 
-def test_client_side_checks_on_priority_and_language() -> None:
+def test_language_is_checked_and_priorities_are_the_servers_to_refuse() -> None:
     api = client(lambda _r: httpx.Response(201, json=TICKET))
-    with pytest.raises(ValueError, match="priority"):
-        api.issue_ticket("birth", "vip")
     with pytest.raises(ValueError, match="language"):
         api.issue_ticket("birth", None, "fr")  # type: ignore[arg-type]
+    refused = {"code": "unknown_priority", "message_vi": "Loại ưu tiên không hợp lệ", "message_en": "Unknown priority"}
+    with pytest.raises(RequestRejected) as info:
+        client(lambda _r: httpx.Response(422, json=refused)).issue_ticket("birth", "vip")
+    assert info.value.code == "unknown_priority"
+
+
+def test_priorities_are_decoded_into_the_contract() -> None:
+    lanes = [{"code": "elderly", "name_vi": "Người cao tuổi", "name_en": "Elderly"},
+             {"code": "veteran", "name_vi": "Cựu chiến binh", "name_en": "Veteran"}]  # fmt: skip
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json=lanes)
+
+    got = client(handler).list_priorities()
+    assert seen == ["/api/v1/priorities"]
+    assert [p.category() for p in got] == [PriorityCategory("elderly", "Người cao tuổi", "Elderly"),
+                                           PriorityCategory("veteran", "Cựu chiến binh", "Veteran")]  # fmt: skip
+    with pytest.raises(UnexpectedResponse):
+        client(lambda _r: httpx.Response(200, json=[{"code": "x"}])).list_priorities()
 
 
 def test_malformed_ticket_body_raises_unexpected_response() -> None:

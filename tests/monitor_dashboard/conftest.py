@@ -24,28 +24,34 @@ def province_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     from monitor.store import open_store
 
     path = tmp_path_factory.mktemp("province") / "monitor.db"
-    store = open_store(f"sqlite:///{path}")
+    store = open_store(f"sqlite:///{path}", clock=lambda: NOW)  # batches received at NOW, as the history ends
     generate(store, weeks=3, now=NOW, profiles=profiles())
     store.close()
     return str(path)
 
 
 @pytest.fixture
-def store(province_db: str, tmp_path: Any) -> Iterator[Any]:
-    """A private copy of the province store (tests ingest into it)."""
+def clock() -> Clock:
+    """The test's clock (NOW, then running with real time), shared by the store and the dashboard."""
+    return Clock()
+
+
+@pytest.fixture
+def store(province_db: str, tmp_path: Any, clock: Clock) -> Iterator[Any]:
+    """A private copy of the province store (tests ingest into it), receiving on the test's clock."""
     import shutil
 
     from monitor.store import open_store
 
     path = tmp_path / "monitor.db"
     shutil.copy(province_db, path)
-    opened = open_store(f"sqlite:///{path}")
+    opened = open_store(f"sqlite:///{path}", clock=clock)
     yield opened
     opened.close()
 
 
 @pytest.fixture
-def server(store: Any) -> Iterator[str]:
+def server(store: Any, clock: Clock) -> Iterator[str]:
     """The dashboard on a real uvicorn server (in a thread) over the test's store; yields its base URL."""
     import httpx
     import uvicorn
@@ -54,7 +60,7 @@ def server(store: Any) -> Iterator[str]:
     from monitor.dashboard import mount
 
     app = FastAPI()
-    mount(app, store, clock=Clock(), refresh_seconds=0.3)
+    mount(app, store, clock=clock, refresh_seconds=0.3)
     port = free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uv.run, name="uvicorn-dashboard", daemon=True)
@@ -79,3 +85,16 @@ def browser() -> Iterator[Any]:
     """Debian's chromium driven by Playwright (per module: its sync API keeps an event loop running)."""
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser page; the test fails on any uncaught script error of the page."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    yield page
+    context.close()
+    assert errors == []

@@ -36,7 +36,7 @@ def main() -> int:
     from monitor.dashboard import mount
     from monitor.generator import generate
     from monitor.store import open_store
-    from motcua.broker import free_port
+    from motcua.runtime.broker import free_port
 
     end = datetime.fromisoformat(args.now)
     store = open_store(f"sqlite:///{args.db}")

@@ -157,6 +157,15 @@ def test_productivity_extrapolates_dossiers_per_working_day_to_a_year_per_person
     assert low.status == "below" and low.attainment_pct == pytest.approx(50.5, abs=0.1)
 
 
+def test_a_site_without_declared_staff_has_no_per_person_figure_and_says_so() -> None:
+    for staff in (0, -3):
+        result = site_productivity(level="commune", staff=staff, dossiers=120, tickets_done=400, days=11.0)
+        assert (result.per_person_year, result.status, result.attainment_pct) == (None, "no_staff", None)
+        assert result.staff == 0 and result.count == 120
+    no_days = site_productivity(level="commune", staff=0, dossiers=0, tickets_done=0, days=0.0)
+    assert no_days.status == "no_staff" and no_days.per_person_year is None
+
+
 def test_staff_productivity_credits_dossiers_to_whoever_served_the_ticket() -> None:
     rows = staff_productivity(
         level="commune", served_by_staff={"a": 50, "b": 40}, dossiers_by_staff={"a": 10, "b": 30}, days=10.0
@@ -174,6 +183,26 @@ def test_profile_forecast_follows_the_weekday_and_closes_on_sunday() -> None:
     monday = start + timedelta(days=28)
     assert sum(fc.forecast_day(history, monday)) == pytest.approx(120.0)
     assert sum(fc.forecast_day(history, monday + timedelta(days=6))) == 0.0
+
+
+def test_the_next_forecast_is_for_tomorrow_whatever_history_the_site_has() -> None:
+    from monitor.analytics.views import forecasts
+    from monitor.generator import province_sites, site_events
+
+    now = datetime(2026, 11, 26, 3, 30, tzinfo=UTC)  # Thursday 10:30 in Việt Nam
+    profile = next(p for p in province_sites() if p.info.level == "district")
+    for weeks, basis in ((0, "recent"), (3, "weekday")):
+        ledger = Ledger()
+        ledger.add_all(site_events(profile, weeks=weeks, now=now, seed=717))
+        _, day, row, why = forecasts(ledger, profile.info.site, now)
+        assert (day, why) == (date(2026, 11, 27), basis)
+        assert sum(row) > 0
+    # On a Saturday the next day is Sunday: forecast as closed (no arrivals on past Sundays), not skipped.
+    ledger = Ledger()
+    saturday = datetime(2026, 11, 28, 3, 30, tzinfo=UTC)
+    ledger.add_all(site_events(profile, weeks=3, now=saturday, seed=717))
+    _, day, row, why = forecasts(ledger, profile.info.site, saturday)
+    assert (day, why, sum(row)) == (date(2026, 11, 29), "closed", 0.0)
 
 
 def test_forecast_beats_naive_yesterday_on_the_generators_data() -> None:

@@ -15,9 +15,9 @@ from monitor.dashboard import mount
 
 
 @pytest.fixture
-def client(store: Any) -> Iterator[httpx.Client]:
+def client(store: Any, clock: Clock) -> Iterator[httpx.Client]:
     app = FastAPI()
-    mount(app, store, clock=Clock(), refresh_seconds=0.0, warm=False)
+    mount(app, store, clock=clock, refresh_seconds=0.0, warm=False)
     from fastapi.testclient import TestClient
 
     with TestClient(app) as c:

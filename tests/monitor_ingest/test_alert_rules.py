@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime, timedelta
 
 from monitor.alerts import AlertEngine
@@ -13,9 +14,11 @@ from monitor.core.alerts import (
     devices_offline,
     long_wait,
     negative_burst,
+    presence,
     reconcile,
     todays_waits,
 )
+from monitor.core.roles import ROLE_LABELS, role_labels
 from motcua.contract.uplink import UplinkBatch, UplinkEvent
 
 NOW = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
@@ -50,6 +53,31 @@ def test_device_offline_after_two_minutes():
     ]
     found = devices_offline("bn", devices, NOW, RULES)
     assert [a.subject for a in found] == ["k1", "d1"]
+
+
+def test_a_display_that_reports_only_changes_is_online_while_its_site_is_heard():
+    tv = DeviceView("tv", "display-waiting-room", "online", NOW - timedelta(hours=3))
+    hung = DeviceView("k9", "kiosk", "online", NOW - timedelta(minutes=5), heartbeat=True)
+    site_heard = NOW - timedelta(seconds=40)
+    assert presence(tv, NOW, RULES, site_seen=site_heard) == "online"
+    assert presence(hung, NOW, RULES, site_seen=site_heard) == "silent"
+    # the site's uplink itself went quiet: nothing vouches for the display any more
+    assert presence(tv, NOW, RULES, site_seen=NOW - timedelta(minutes=7)) == "silent"
+    assert presence(tv, NOW, RULES) == "silent"
+    assert presence(DeviceView("k2", "kiosk", "offline", NOW), NOW, RULES, site_seen=site_heard) == "offline"
+    found = devices_offline("bn", [tv, hung], NOW, RULES, site_seen=site_heard)
+    assert [(a.subject, a.data["state"]) for a in found] == [("k9", "silent")]
+    assert found[0].message_vi == "Thiết bị k9 (Ki-ốt) không gửi tín hiệu 5 phút"
+    assert found[0].message_en == "Device k9 (Kiosk) silent for 5 min"
+    (quiet_site,) = devices_offline("bn", [tv], NOW, RULES, site_seen=NOW - timedelta(minutes=7))
+    assert quiet_site.message_vi == "Thiết bị tv (Màn hình phòng chờ) không gửi tín hiệu 7 phút"
+
+
+def test_every_role_has_a_name_in_both_languages_and_unknown_roles_show_as_sent():
+    assert role_labels("display-waiting-room") == ("Màn hình phòng chờ", "Waiting-room display")
+    assert role_labels("something-new") == ("something-new", "something-new")
+    for vi, en in ROLE_LABELS.values():
+        assert vi and en and unicodedata.is_normalized("NFC", vi)
 
 
 def test_negative_burst_within_thirty_minutes():

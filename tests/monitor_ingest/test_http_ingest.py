@@ -16,9 +16,9 @@ from edge_agent.uplink import HttpTransport, Uplinker
 from monitor.alerts import AlertEngine
 from monitor.ingest.http import create_app
 from monitor.ingest.service import IngestService
-from motcua.broker import free_port
 from motcua.contract.mqtt import encode_payload
 from motcua.contract.uplink import UplinkBatch, UplinkEvent
+from motcua.runtime.broker import free_port
 
 T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 

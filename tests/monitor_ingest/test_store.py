@@ -78,6 +78,21 @@ def test_devices_keep_the_newest_status(store):
     assert (device.state, device.version, device.details["printer"]["state"]) == ("online", "1.1", "paper_low")
 
 
+def test_a_device_that_sends_samples_is_marked_as_heartbeating_for_good(store):
+    status = ev("bn", 1, "device.status", T0, device_id="tv", role="display-waiting-room", state="online")
+    store.ingest(UplinkBatch(site="bn", events=[status]))
+    assert [(d.device_id, d.heartbeat) for d in store.devices("bn")] == [("tv", False)]
+    sample = ev("bn", 2, "device.health", T0 + timedelta(minutes=1), "health", device_id="k1", role="kiosk")
+    change = ev("bn", 3, "device.status", T0 + timedelta(minutes=2), device_id="k1", role="kiosk", state="offline")
+    store.ingest(UplinkBatch(site="bn", events=[sample]))
+    store.ingest(UplinkBatch(site="bn", events=[change]))  # a change after samples keeps the mark
+    late = ev("bn", 4, "device.health", T0, "health", device_id="tv", role="display-waiting-room")
+    store.ingest(UplinkBatch(site="bn", events=[late]))  # an older sample does not win, but marks the device
+    devices = {d.device_id: d for d in store.devices("bn")}
+    assert (devices["k1"].heartbeat, devices["k1"].state) == (True, "offline")
+    assert (devices["tv"].heartbeat, devices["tv"].last_seen) == (True, T0)
+
+
 def test_sites_upsert_and_alerts(store):
     store.upsert_site("bn-tinh", name="Trung tâm PVHCC tỉnh", level="province", one_stop_staff=60)
     store.upsert_site("bn-tinh", one_stop_staff=62)
@@ -85,6 +100,10 @@ def test_sites_upsert_and_alerts(store):
     assert (site.name, site.level, site.one_stop_staff) == ("Trung tâm PVHCC tỉnh", "province", 62)
     with pytest.raises(ValueError, match="level"):
         store.upsert_site("x", level="village")
+    with pytest.raises(ValueError, match="one_stop_staff"):
+        store.upsert_site("x", one_stop_staff=-1)
+    store.upsert_site("bn-tinh", one_stop_staff=0)  # none declared
+    assert store.sites()[0].one_stop_staff == 0
     alert_id = store.add_alert(
         Alert(
             site="bn-tinh", kind="long_wait", message_vi="Chờ lâu", message_en="Long wait", at=T0, data={"subject": "m"}

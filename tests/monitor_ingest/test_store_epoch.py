@@ -177,6 +177,41 @@ def test_a_store_from_before_epochs_is_upgraded_in_place_without_losing_rows(v1_
         again.close()
 
 
+def test_a_store_from_before_heartbeats_is_upgraded_and_keeps_its_devices(postgres, tmp_path):
+    old_devices = """CREATE TABLE devices (site TEXT NOT NULL, device_id TEXT NOT NULL, role TEXT NOT NULL,
+        state TEXT NOT NULL, version TEXT NOT NULL, last_seen {ts} NOT NULL, details {js} NOT NULL,
+        PRIMARY KEY (site, device_id))"""
+    row = ("bn", "tv", "display-waiting-room", "online", "0.1.0", T0.isoformat(timespec="microseconds"), "{}")
+    insert = "INSERT INTO devices (site, device_id, role, state, version, last_seen, details) VALUES "
+    path = tmp_path / "v2.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(old_devices.format(ts="TEXT", js="TEXT"))
+        conn.execute(insert + "(?, ?, ?, ?, ?, ?, ?)", row)
+    conn.close()
+    import psycopg
+
+    name = f"h{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(postgres.url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    pg_url = postgres.url.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(pg_url) as conn:
+        conn.execute(old_devices.format(ts="TIMESTAMPTZ", js="JSONB"))
+        conn.execute(insert + "(%s, %s, %s, %s, %s, %s, %s::jsonb)", row)
+    for url in (f"sqlite:///{path}", pg_url):
+        store = open_store(url)
+        try:
+            assert store.upgraded == ["devices_heartbeat"]
+            ((device_id, role, last_seen, heartbeat),) = [
+                (d.device_id, d.role, d.last_seen, d.heartbeat) for d in store.devices()
+            ]
+            assert (device_id, role, last_seen, heartbeat) == ("tv", "display-waiting-room", T0, False)
+        finally:
+            store.close()
+        again = open_store(url)
+        assert again.upgraded == []
+        again.close()
+
+
 def test_a_new_store_needs_no_upgrade(tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'new.db'}")
     assert store.upgraded == []

@@ -12,14 +12,15 @@ import paho.mqtt.client as paho
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from firmware_configs import render_image
-from motcua.broker import free_port, mosquitto_path, wait_for_port
-from provisioning.ca import SiteCA, new_key_and_csr
+from motcua.runtime.broker import free_port, mosquitto_path, wait_for_port
+from motcua.runtime.pki import new_key_and_csr
 from provisioning.client import Identity, store_identity
 from provisioning.core.imageconfig import ImageParams
-from provisioning.service import SERVER_MQTT_USER, Provisioner
-from provisioning.settings import ProvisioningSettings
+from provisioning.image import render_image
 from queue_server.demo import seed_demo
+from queue_server.provisioning.ca import SiteCA
+from queue_server.provisioning.service import SERVER_MQTT_USER, Provisioner
+from queue_server.provisioning.settings import ProvisioningSettings
 from queue_server.store.db import Database, open_database
 
 
@@ -165,6 +166,14 @@ def secure_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureSite
     process.terminate()
     process.wait(5)
     db.close()
+
+
+@pytest.fixture(autouse=True)
+def _clients_end_with_their_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The module's broker outlives each test; the MQTT clients (and their network threads) a test opened do not."""
+    yield
+    if "secure_site" in request.fixturenames:
+        request.getfixturevalue("secure_site").stop_clients()
 
 
 @pytest.fixture

@@ -11,8 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from provisioning.core import acl, codes, config, imageconfig, ratelimit
-from provisioning.core.roles import check_role_counter, token_role
+from motcua.runtime import ratelimit
+from provisioning.core import imageconfig
+from queue_server.core import provisioning_acl as acl
+from queue_server.core import provisioning_codes as codes
+from queue_server.core import provisioning_config as config
+from queue_server.core.provisioning_roles import check_role_counter, token_role
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
@@ -138,9 +142,14 @@ def test_image_params_refuse_unsafe_values():
 
 
 def _core_modules() -> list[str]:
-    return ["provisioning.core"] + [
-        f"provisioning.core.{m.name}" for m in pkgutil.iter_modules([str(ROOT / "provisioning" / "core")])
+    device = [f"provisioning.core.{m.name}" for m in pkgutil.iter_modules([str(ROOT / "provisioning" / "core")])]
+    server = [
+        f"queue_server.core.{m.name}"
+        for m in pkgutil.iter_modules([str(ROOT / "queue_server" / "core")])
+        if m.name.startswith("provisioning_")
     ]
+    assert len(server) >= 4, "the server's provisioning core modules were not found"
+    return ["provisioning.core", "motcua.contract.provisioning", *device, *server]
 
 
 @pytest.mark.parametrize("module", _core_modules())

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from provisioning.discovery import Announcer, announce_addresses, discover
+from provisioning.discovery import discover
+from queue_server.provisioning.announce import Announcer, announce_addresses
 
 ROOT = Path(__file__).resolve().parents[2]
 FP = "ab" * 32
@@ -81,7 +82,7 @@ ANNOUNCE = """
 import sys, time
 import zeroconf._core
 zeroconf._core._CHECK_TIME = zeroconf._core._REGISTER_TIME = 10
-from provisioning.discovery import Announcer
+from queue_server.provisioning.announce import Announcer
 a = Announcer("site-ns", 8000, sys.argv[2], [sys.argv[1]]).start(wait=True)
 print("ready", flush=True)
 sys.stdin.read()

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from firmware_configs import render_image
 from kiosk_ui.display.link import DisplayLink
 from kiosk_ui.display.tls import TlsFilesError, check_tls_files
 from kiosk_ui.settings import DisplaySettings
 from motcua.contract.mqtt import CounterState, ServingTicket, encode_payload, topic_counter_state
 from provisioning.core.imageconfig import ImageParams
+from provisioning.image import render_image
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,8 +16,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from motcua.broker import free_port, wait_for_port
-from provisioning.ca import new_key_and_csr
+from motcua.runtime.broker import free_port, wait_for_port
+from motcua.runtime.pki import new_key_and_csr
 from provisioning.client import EnrolError, enrol
 from queue_server.app import create_app
 from queue_server.auth import create_token
@@ -32,7 +32,7 @@ import sys, uvicorn
 from queue_server.app import create_app
 from queue_server.demo import seed_demo
 from queue_server.settings import ServerSettings
-from provisioning.server_hooks import site_services
+from queue_server.provisioning.hooks import site_services
 settings = ServerSettings(data_dir=sys.argv[1], port=int(sys.argv[2]), site_id="site-e")
 app = create_app(settings)
 seed_demo(app.state.service.db)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from provisioning.core import codes
-from provisioning.service import Provisioner, ProvisioningError
-from provisioning.settings import ProvisioningSettings
+from queue_server.core import provisioning_codes as codes
 from queue_server.demo import seed_demo
+from queue_server.provisioning.service import Provisioner, ProvisioningError
+from queue_server.provisioning.settings import ProvisioningSettings
 from queue_server.store.db import open_database
 
 

@@ -11,12 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from manual_clock import Clock
 
-from provisioning.ca import new_key_and_csr
-from provisioning.service import Provisioner, ProvisioningError
-from provisioning.settings import ProvisioningSettings
+from motcua.runtime.pki import new_key_and_csr
 from queue_server.app import create_app
 from queue_server.auth import create_token
 from queue_server.demo import seed_demo
+from queue_server.provisioning.service import Provisioner, ProvisioningError
+from queue_server.provisioning.settings import ProvisioningSettings
 from queue_server.service import QueueService
 from queue_server.settings import ServerSettings
 from queue_server.store.db import Database, open_database
@@ -51,7 +51,7 @@ def wrong(code: str) -> str:
 
 def test_codes_that_expire_unused_are_closed_and_kept_for_the_audit(registry, caplog):
     provisioner, clock, db = registry
-    caplog.set_level(logging.INFO, logger="provisioning.service")
+    caplog.set_level(logging.INFO, logger="queue_server.provisioning.service")
     unused = provisioner.create_code("display", label="TV sảnh chờ")
     counter = provisioner.create_code("counter_display", "1")
     locked = provisioner.create_code("kiosk")

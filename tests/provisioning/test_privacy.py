@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from motcua.broker import free_port, wait_for_port
+from motcua.runtime.broker import free_port, wait_for_port
 from queue_server.auth import create_token
 from queue_server.store.db import open_database
 

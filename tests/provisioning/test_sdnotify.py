@@ -6,7 +6,7 @@ import os
 import socket
 from pathlib import Path
 
-from provisioning.sdnotify import Watchdog, notify, watchdog_interval
+from motcua.runtime.sdnotify import Watchdog, notify, watchdog_interval
 
 
 def _listener(address: str) -> socket.socket:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from motcua.broker import free_port
+from motcua.runtime.broker import free_port
 
 
 def test_server_sends_ready_and_watchdog_pings_to_notify_socket(tmp_path):

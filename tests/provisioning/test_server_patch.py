@@ -12,8 +12,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from motcua.broker import free_port, wait_for_port
-from provisioning.ca import new_key_and_csr
+from motcua.runtime.broker import free_port, wait_for_port
+from motcua.runtime.pki import new_key_and_csr
 from provisioning.discovery import discover
 from queue_server.app import create_app
 from queue_server.auth import create_token
@@ -131,7 +131,7 @@ def test_motcua_server_announces_itself_on_its_bind_address_with_https(tmp_path:
         assert wait_for_port("127.0.0.1", port, 20)
         found = discover(["127.0.0.1"], timeout=8, first=True, site="site-s")
         assert [(s.port, s.scheme) for s in found] == [(port, "https")]
-        from provisioning.ca import fingerprint_of_pem
+        from motcua.runtime.pki import fingerprint_of_pem
 
         assert found[0].fingerprint == fingerprint_of_pem((tmp_path / "provisioning" / "ca.pem").read_text())
     finally:

@@ -387,7 +387,7 @@ def test_load_catalogue_names_the_file_and_procedure_on_bad_data(tmp_path: Path)
 
 def test_core_modules_import_no_io_frameworks() -> None:
     code = (
-        "import sys, queue_server.core.catalogue, queue_server.core.search, queue_server.core.vntext\n"
+        "import sys, queue_server.core.catalogue, queue_server.core.search, motcua.domain.vntext\n"
         "bad = [m for m in ('fastapi', 'kivy', 'paho', 'sqlite3', 'onnxruntime') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )

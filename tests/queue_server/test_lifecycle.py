@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from queue_factories import at, counter, ticket
 
-from queue_server.core import events as ev
+from motcua.contract import events as ev
+from motcua.domain.kpis import compute_kpis, percentile
 from queue_server.core import lifecycle
 from queue_server.core.errors import InvalidTransition
 from queue_server.core.estimate import estimate_wait, update_ewma
-from queue_server.core.kpis import compute_kpis, percentile
 from queue_server.core.model import CounterStatus, QueueConfig, Service, TicketStatus
 from queue_server.core.numbering import format_number, service_day
 

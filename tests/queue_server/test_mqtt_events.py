@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from motcua.broker import start_broker
 from motcua.contract import (
     CallEvent,
     CounterState,
@@ -23,7 +22,8 @@ from motcua.contract import (
     topic_events,
     topic_queue_summary,
 )
-from motcua.mqttclient import MqttConnection
+from motcua.runtime.broker import start_broker
+from motcua.runtime.mqtt import MqttConnection
 from queue_server.app import create_app
 from queue_server.auth import create_token
 from queue_server.demo import seed_demo

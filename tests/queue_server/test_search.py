@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from motcua.domain.vntext import fold, nfc, strip_diacritics
 from queue_server.catalogue import load_default_catalogue
 from queue_server.core.catalogue import Catalogue, parse_catalogue
 from queue_server.core.search import MIN_SCORE, search_procedures
-from queue_server.core.vntext import fold, nfc, strip_diacritics
 
 CAT = load_default_catalogue()
 

@@ -10,7 +10,7 @@ import time
 
 import httpx
 
-from motcua.broker import free_port
+from motcua.runtime.broker import free_port
 from queue_server.demo import DEMO_COUNTERS, seed_demo
 from queue_server.store.db import open_database
 

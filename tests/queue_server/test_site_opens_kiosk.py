@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from motcua.broker import free_port
+from motcua.runtime.broker import free_port
 from queue_server.cli_site import display_present
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from queue_server.simulation import faults
-from queue_server.simulation.scenario import load_scenario
+from simulation import faults
+from simulation.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
 SCENARIO = load_scenario("commune")

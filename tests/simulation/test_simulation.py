@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from queue_server.core.staffing import counters_needed, erlang_c, wait_quantile
-from queue_server.simulation.engine import simulate
-from queue_server.simulation.scenario import load_scenario
+from simulation.engine import simulate
+from simulation.scenario import load_scenario
 
 
 def test_scenarios_are_sized_from_the_mission():
@@ -48,7 +48,7 @@ def test_erlang_c_matches_known_values():
 
 
 def test_staffing_advice_holds_in_simulation():
-    from queue_server.simulation.staffing import verify
+    from simulation.staffing import verify
 
     verified = verify(load_scenario("district"), seeds=(1, 2))
     assert verified.holds, (verified.p90_overall, verified.p90_by_service)
@@ -56,7 +56,7 @@ def test_staffing_advice_holds_in_simulation():
 
 @pytest.mark.slow
 def test_replay_against_real_server_gives_the_same_kpis_and_displays_follow(tmp_path):
-    from queue_server.simulation.replay import replay
+    from simulation.replay import replay
 
     scenario = load_scenario("commune")
     replayed = replay(scenario, seed=5, speed=1500.0, data_dir=tmp_path)

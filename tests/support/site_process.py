@@ -24,7 +24,7 @@ from typing import IO
 
 import httpx
 
-from motcua.broker import free_port
+from motcua.runtime.broker import free_port
 
 MOTCUA: list[str] = [sys.executable, "-m", "motcua.cli"]
 # Load from one kiosk token comes far faster than a citizen taps: these lift the per-kiosk rate limit.

@@ -12,6 +12,14 @@
     return text;
   }
 
+  // The text of `prefix + value` (e.g. "role." + a device's role); a value the catalogue lacks is shown as it
+  // is, never as a raw catalogue key.
+  function label(prefix, value) {
+    const key = prefix + value;
+    const text = t(key);
+    return text === key ? String(value) : text;
+  }
+
   function applyStatic() {
     document.documentElement.lang = lang;
     document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
@@ -95,7 +103,7 @@
   }
 
   window.Dash = {
-    t, num, pct, time, dateTime, day, fold, grade, el, poll, setupHeader, liveState,
+    t, label, num, pct, time, dateTime, day, fold, grade, el, poll, setupHeader, liveState,
     get lang() { return lang; },
     onLang(fn) { listeners.push(fn); },
   };

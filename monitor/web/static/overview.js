@@ -57,7 +57,8 @@
     if (col.key === "level") return el("td", { text: levelName(row.level) });
     if (col.key === "rank") return el("td", { class: "num", text: v === null ? "—" : v + "/" + row.rank_of });
     if (col.key === "productivity_per_person_year") {
-      return el("td", { class: "num s-" + row.productivity_status, text: num(v, 0) });
+      const text = row.productivity_status === "no_staff" ? t("prod.no_staff") : num(v, 0);
+      return el("td", { class: "num s-" + row.productivity_status, text });
     }
     const text = col.pct ? pct(v) : num(v, col.key === "score" || col.key === "median_wait_min" ? 1 : 0);
     return el("td", { class: "num" + (col.grade ? " g-" + col.grade(v) : "") }, text);
@@ -140,6 +141,8 @@
 
   function render() {
     if (!data) return;
+    const sites = data.province.sites;
+    document.getElementById("subtitle").textContent = sites === 1 ? t("app.subtitle_one") : t("app.subtitle", { sites: num(sites, 0) });
     renderCards();
     renderTable();
     renderRanking();

@@ -1,7 +1,7 @@
 // One site's page: live cards, hourly charts, forecast, services, counters, staff productivity, alerts, devices.
 "use strict";
 (function () {
-  const { t, num, pct, el, grade } = Dash;
+  const { t, label, num, pct, el, grade } = Dash;
   const site = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
   const HOURS = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
   const charts = {};
@@ -47,7 +47,9 @@
       { label: t("chart.p90"), data: pick(data.hourly.p90_wait_min), borderColor: "#f59e0b", backgroundColor: "#f59e0b", spanGaps: true, tension: 0.3 },
       { label: t("chart.target"), data: HOURS.map(() => data.targets.wait_min), borderColor: "#dc2626", borderDash: [6, 4], pointRadius: 0 },
     ] }, options: { scales: { y: { beginAtZero: true } } } });
-    document.getElementById("next-title").textContent = t("chart.next", { day: Dash.day(data.forecast_next.day) }) + " — " + t("chart.next_total") + " " + num(data.forecast_next.total, 0);
+    const next = data.forecast_next;
+    const basis = next.basis && next.basis !== "weekday" ? " (" + t("forecast.basis." + next.basis) + ")" : "";
+    document.getElementById("next-title").textContent = t("chart.next", { day: Dash.day(next.day) }) + " — " + t("chart.next_total") + " " + num(next.total, 0) + basis;
     chart("chart-next", { type: "bar", data: { labels, datasets: [
       { label: t("chart.forecast"), data: pick(data.forecast_next.hourly).map((v) => Math.round(v * 10) / 10), backgroundColor: "#7c3aed" },
     ] }, options: { scales: { y: { beginAtZero: true } } } });
@@ -63,7 +65,8 @@
     document.getElementById("site-name").textContent = data.name;
     const r = data.rank;
     const rankText = r && r.rank ? t("rank.label", { rank: r.rank, of: r.of, level: t("level." + data.level).toLowerCase(), score: num(r.score) }) : t("unranked");
-    document.getElementById("site-meta").textContent = t("level." + data.level) + " · " + num(data.one_stop_staff, 0) + " " + t("site.staff") + " · " + rankText;
+    const staffText = data.one_stop_staff > 0 ? num(data.one_stop_staff, 0) + " " + t("site.staff") : t("site.no_staff");
+    document.getElementById("site-meta").textContent = t("level." + data.level) + " · " + staffText + " · " + rankText;
     const live = data.live;
     document.getElementById("cards").replaceChildren(
       card("waiting", t("kpi.waiting"), num(live.waiting_now, 0), num(live.waiting_over_target, 0) + " " + t("kpi.waiting_over"), live.waiting_over_target ? "g-warn" : "g-good"),
@@ -86,12 +89,14 @@
       tdn(pct(s.satisfaction_pct), "g-" + grade(s.satisfaction_pct, 95, 85))));
     const p = data.productivity;
     const target = p.target_high ? num(p.target_low, 0) + "–" + num(p.target_high, 0) : "≥ " + num(p.target_low, 0);
+    const noStaff = p.status === "no_staff";
     document.getElementById("productivity").replaceChildren(el("div", {},
-      el("span", { class: "big-figure s-" + p.status, text: num(p.per_person_year, 0) }), " ",
-      el("span", { class: "meta", text: t("prod.per_person") + " · " + t("kpi.target") + " " + target + " · " }),
+      el("span", { class: "big-figure s-" + p.status, text: noStaff ? t("prod.no_staff") : num(p.per_person_year, 0) }), " ",
+      el("span", { class: "meta", text: (noStaff ? "" : t("prod.per_person") + " · ") + t("kpi.target") + " " + target + " · " }),
       el("span", { class: "pill " + p.status, text: t("status." + p.status) }),
       el("div", { class: "meta", text: t("prod.basis." + p.basis) })));
-    document.getElementById("productivity-note").textContent = t("section.productivity_note", { days: data.period.days, work: num(p.working_days), staff: num(p.staff, 0), level: t("level." + data.level).toLowerCase(), target });
+    const noteVars = { days: data.period.days, work: num(p.working_days), staff: num(p.staff, 0), count: num(p.count, 0), level: t("level." + data.level).toLowerCase(), target };
+    document.getElementById("productivity-note").textContent = t(noStaff ? "section.productivity_note_no_staff" : "section.productivity_note", noteVars);
     const staff = document.getElementById("staff");
     head(staff, [["col.staff"], ["col.served", 1], ["col.dossiers", 1], ["col.per_year", 1], ["col.status"]]);
     rows(staff, data.staff, (s) => el("tr", {}, td(s.staff_id), tdn(num(s.served, 0)), tdn(num(s.dossiers, 0)), tdn(num(s.per_year, 0)), pill("status." + s.status, s.status)));
@@ -105,8 +110,9 @@
       td((Dash.lang === "vi" ? a.message_vi : a.message_en) + (a.resolved_at ? " (" + t("alert.resolved") + ")" : ""), a.resolved_at ? "meta" : "")));
     const devices = document.getElementById("devices");
     head(devices, [["col.device"], ["col.role"], ["col.state"], ["col.last_seen"]]);
-    const ordered = [...data.devices].sort((a, b) => (a.state === "offline" ? 0 : 1) - (b.state === "offline" ? 0 : 1));
-    rows(devices, ordered, (d) => el("tr", {}, td(d.device_id), td(t("role." + d.role)), pill("state." + d.state, d.state), td(Dash.dateTime(d.last_seen))));
+    const presence = (d) => d.presence || d.state;
+    const ordered = [...data.devices].sort((a, b) => (presence(a) === "online" ? 1 : 0) - (presence(b) === "online" ? 1 : 0));
+    rows(devices, ordered, (d) => el("tr", { "data-device": d.device_id }, td(d.device_id), td(label("role.", d.role)), pill("state." + presence(d), presence(d)), td(Dash.dateTime(d.last_seen))));
     document.getElementById("live").textContent = t("live.updated") + " " + Dash.time(data.generated_at);
     document.body.dataset.version = data.version;
   }

@@ -84,7 +84,7 @@
   }
 
   // ---------- sign in / out
-  function showSignin(errorText) {
+  function showSignin(errorText, taken) {
     $("console").hidden = true;
     $("signin").hidden = false;
     $("signout").hidden = true;
@@ -99,6 +99,8 @@
     var error = $("signin-error");
     error.hidden = !errorText;
     error.textContent = errorText || "";
+    // Another clerk holds the counter: a manager (admin token) may take it over.
+    $("signin-takeover").hidden = !taken;
     showBanner();
     var first = !state.counterId ? "f-counter" : !state.staffId ? "f-staff" : !state.token ? "f-token" : "signin-submit";
     $(first).focus();
@@ -108,7 +110,7 @@
     if (state.live) { state.live.stop(); state.live = null; }
   }
 
-  function signIn(counterId, staffId, token) {
+  function signIn(counterId, staffId, token, takeover) {
     var error = $("signin-error");
     if (!counterId || !staffId || !token) {
       error.textContent = t("signin.missing");
@@ -122,7 +124,7 @@
     }
     $("signin-submit").disabled = true;
     return Console.request("POST", "/counters/" + encodeURIComponent(counterId) + "/sign-in",
-      { token: token, body: { staff_id: staffId } })
+      { token: token, body: takeover ? { staff_id: staffId, takeover: true } : { staff_id: staffId } })
       .then(function (response) {
         state.counterId = counterId;
         state.staffId = staffId;
@@ -138,7 +140,7 @@
         state.staffId = staffId;
         state.token = token;
         if (err.status === 401) { state.token = ""; Console.session(KEYS.token, null); }
-        showSignin(I18N.errorText(err));
+        showSignin(I18N.errorText(err), err.code === "counter_taken");
       })
       .then(function () { $("signin-submit").disabled = false; });
   }
@@ -414,6 +416,9 @@
     $("signin-form").addEventListener("submit", function (event) {
       event.preventDefault();
       signIn($("f-counter").value.trim(), $("f-staff").value.trim(), $("f-token").value.trim());
+    });
+    $("signin-takeover").addEventListener("click", function () {
+      signIn($("f-counter").value.trim(), $("f-staff").value.trim(), $("f-token").value.trim(), true);
     });
     document.addEventListener("keydown", onKey);
     setInterval(tick, 1000);

@@ -14,6 +14,7 @@ class ReviewPage:
     """What the review screen shows."""
 
     procedure: str
+    progress: str
     rows: tuple[SummaryRow, ...]
     invalid: int
     status: str
@@ -40,4 +41,6 @@ def page(flow: KioskFlow) -> ReviewPage | None:
     else:
         status = ""
     summary = flow.procedure_summary()
-    return ReviewPage(summary.name(lang) if summary else "", rows, invalid, status, busy, error is not None)
+    steps = len(form.pages) + 1  # the form's steps, then this one
+    progress = t("form_progress", lang, i=steps, n=steps)
+    return ReviewPage(summary.name(lang) if summary else "", progress, rows, invalid, status, busy, error is not None)

@@ -30,7 +30,7 @@ class ReviewScreen(KioskScreen):
         if key == self._page:
             return
         self._page = key
-        self.ids.title.text = f"{c.t('review_title')}: {info.procedure}"
+        self.ids.title.text = f"{info.progress}  ·  {c.t('review_title')}: {info.procedure}"
         labels = self.pool.take(2 * len(info.rows))
         for index, row in enumerate(info.rows):
             label, value = labels[2 * index], labels[2 * index + 1]

@@ -1,6 +1,0 @@
-"""A simulated day at a one-stop centre: pure simulation, replay against a real server, staffing, load, faults."""
-
-from queue_server.simulation.engine import DayResult, simulate
-from queue_server.simulation.scenario import Scenario, load_scenario
-
-__all__ = ["DayResult", "Scenario", "load_scenario", "simulate"]
