@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_monitor_ingest.py [--events 60000] [--batch 500] [--dup-share 0.2]
 
-Each batch is stored with one multi-row ``INSERT ... ON CONFLICT (site, seq) DO NOTHING RETURNING``;
+Each batch is stored with one multi-row ``INSERT ... ON CONFLICT (site, seq, epoch) DO NOTHING RETURNING``;
 a share of the batches is sent again (resends), which must not count twice.
 """
 

@@ -20,6 +20,7 @@ from edge_agent.outbox import Outbox
 from motcua.contract.mqtt import decode_payload, encode_payload
 from motcua.contract.uplink import UplinkAck, UplinkBatch, topic_uplink, topic_uplink_ack
 from motcua.runtime.mqtt import MqttConnection
+from motcua.runtime.warnonce import WarnOnce
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +180,7 @@ class Uplinker:
         self._link_up = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="uplink", daemon=True)
-        self._warned = False
+        self._quiet = WarnOnce(logger)
         self.sent_batches = 0
 
     def start(self) -> None:
@@ -219,17 +220,13 @@ class Uplinker:
             try:
                 acked = self.transport.send(UplinkBatch(site=self.site, events=events), self.ack_timeout)
             except Exception as exc:  # the link is down or the monitor refused: keep everything, retry
-                if not self._warned:
-                    logger.warning("uplink failed (%s); retrying", exc)
-                    self._warned = True
+                self._quiet.failed("uplink failed (%s); retrying", exc)
                 acked = set()
             if acked:
                 self.outbox.ack(acked)
                 self.sent_batches += 1
                 backoff = 0.5
-                if self._warned:
-                    logger.info("uplink restored")
-                    self._warned = False
+                self._quiet.recovered("uplink restored")
                 if self.on_sent is not None:
                     self.on_sent(len(acked))
                 continue

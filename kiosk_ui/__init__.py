@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kiosk_ui.client import ClientError, QueueClient, RequestRejected, ServerUnavailable
     from kiosk_ui.kiosk_settings import KioskSettings, get_kiosk_settings
-    from kiosk_ui.settings import DisplaySettings
+    from kiosk_ui.settings import DisplaySettings, get_display_settings
 
 __all__ = [
     "ClientError",
@@ -22,6 +22,7 @@ __all__ = [
     "QueueClient",
     "RequestRejected",
     "ServerUnavailable",
+    "get_display_settings",
     "get_kiosk_settings",
 ]
 
@@ -33,6 +34,7 @@ _WHERE = {
     "KioskSettings": "kiosk_ui.kiosk_settings",
     "get_kiosk_settings": "kiosk_ui.kiosk_settings",
     "DisplaySettings": "kiosk_ui.settings",
+    "get_display_settings": "kiosk_ui.settings",
 }
 
 

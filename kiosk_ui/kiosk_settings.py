@@ -53,7 +53,9 @@ class KioskSettings(BaseSettings):
     large_text: bool = Field(False, description="Start every visit with large text.")
     high_contrast: bool = Field(False, description="Start every visit in high contrast.")
     keyboard_mode: Literal["telex", "vni", "plain"] = Field(
-        "telex", description="Default typing mode of the on-screen keyboard (telex, vni, or plain = no accents)."
+        "telex",
+        description="Default typing mode of the on-screen keyboard for names and free text "
+        "(telex, vni, or plain = no accents); each field keeps its own.",
     )
     idle_timeout_s: float = Field(
         90.0, ge=30, le=900, description="Seconds without a touch before the visit is wiped (at least 30)."

@@ -186,7 +186,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "form_prev": {"vi": "Bước trước", "en": "Previous step"},
     "form_next": {"vi": "Mục tiếp", "en": "Next item"},
     "form_next_step": {"vi": "Bước tiếp", "en": "Next step"},
-    "form_focus": {"vi": "Chạm vào một mục để sửa", "en": "Touch an item to change it"},
     "form_review": {"vi": "Xem lại và nộp", "en": "Review and submit"},
     "form_ok": {"vi": "Đúng rồi", "en": "Looks right"},
     "form_choose": {"vi": "Chạm để chọn một mục", "en": "Touch one option"},
@@ -216,7 +215,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kb_mode_vni": {"vi": "Bàn phím: chữ có dấu (VNI)", "en": "Keyboard: letters with accents (VNI)"},
     "kb_mode_plain": {"vi": "Bàn phím: chữ không dấu", "en": "Keyboard: letters without accents"},
     "kb_mode_digits": {"vi": "Bàn phím: chữ số", "en": "Keyboard: digits"},
-    "kb_mode_choice": {"vi": "Chạm để chọn", "en": "Touch to choose"},
     # review
     "review_title": {"vi": "Kiểm tra lại tờ khai", "en": "Check your form"},
     "review_edit": {"vi": "Sửa lại", "en": "Change something"},

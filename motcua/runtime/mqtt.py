@@ -19,6 +19,8 @@ from urllib.parse import urlparse
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
+from motcua.runtime.warnonce import WarnOnce
+
 logger = logging.getLogger(__name__)
 
 MessageHandler = Callable[[str, bytes, bool], None]
@@ -78,7 +80,7 @@ class MqttConnection:
         self._connected = threading.Event()
         self._connection_listeners: list[ConnectionHandler] = [on_connection] if on_connection else []
         self._keepalive = keepalive
-        self._warned = False
+        self._quiet = WarnOnce(logger)
         self._stopping = False
         self.client = paho.Client(
             CallbackAPIVersion.VERSION2,
@@ -152,7 +154,7 @@ class MqttConnection:
         if reason.is_failure:
             logger.warning("MQTT broker %s refused the connection: %s", self.broker.url, reason)
             return
-        self._warned = False
+        self._quiet.recovered_all()
         with self._lock:
             subscriptions = list(self._handlers)
         for topic_filter, qos, _handler in subscriptions:
@@ -167,9 +169,9 @@ class MqttConnection:
         self._connected.clear()
         if self._stopping:
             return
-        if was_connected or not self._warned:
-            logger.warning("MQTT broker %s unreachable (%s); reconnecting", self.broker.url, reason)
-            self._warned = True
+        if was_connected:
+            self._quiet.recovered_all()  # a new outage: say so again
+        self._quiet.failed("MQTT broker %s unreachable (%s); reconnecting", self.broker.url, reason)
         if was_connected:
             for listener in list(self._connection_listeners):
                 listener(False)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 
+from motcua.contract.tickets import TicketPublic
 from queue_server.api.deps import (
     IdempotencyKey,
     KioskDep,
@@ -17,7 +18,7 @@ from queue_server.api.deps import (
     require_idempotency_key,
 )
 from queue_server.api.errors import ApiError, ErrorBody
-from queue_server.api.schemas import AppointmentCreate, AppointmentPublic, TicketCreate, TicketPublic
+from queue_server.api.schemas import AppointmentCreate, AppointmentPublic, TicketCreate
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
 

@@ -12,6 +12,7 @@ from kivy_process import screenshot_dir
 from motcua.contract.mqtt import topic_call, topic_counter_state
 from motcua.runtime.broker import BrokerProcess, start_broker
 
+from .boxes import layout_problems
 from .conftest import Publisher
 from .demo_data import demo_waiting, eight_counters_calling
 
@@ -53,6 +54,8 @@ def test_waiting_room_screenshot(  # type: ignore[no-untyped-def]
     path = shots / f"waiting-room-{orientation}-{lang}.png"
     display.request("shot", path=str(path))
     assert png_size(path) == size
+    problems = layout_problems(display.request("boxes"))
+    assert not problems, "\n".join(problems)
 
 
 def test_counter_screenshots_serving_paused_and_offline(  # type: ignore[no-untyped-def]
@@ -73,6 +76,7 @@ def test_counter_screenshots_serving_paused_and_offline(  # type: ignore[no-unty
         )
         counter.wait_for(lambda t: t["number"] == "Tạm dừng")
         counter.request("shot", path=str(shots / "counter-paused-vi.png"))
+        assert not layout_problems(counter.request("boxes"))
         assert png_size(shots / "counter-paused-vi.png") == (800, 480)
 
         room = display_factory(broker=own.url, site=site, announce="off")
@@ -83,5 +87,8 @@ def test_counter_screenshots_serving_paused_and_offline(  # type: ignore[no-unty
         counter.wait_for(lambda t: t["offline_badge"], timeout=5)
         room.request("shot", path=str(shots / "waiting-room-offline-vi.png"))
         counter.request("shot", path=str(shots / "counter-offline-vi.png"))
+        for display in (room, counter):
+            problems = layout_problems(display.request("boxes"))
+            assert not problems, "\n".join(problems)
     finally:
         own.stop()

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 import urllib.request
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,13 +39,12 @@ def main() -> int:
     from motcua.runtime.broker import free_port
 
     end = datetime.fromisoformat(args.now)
-    store = open_store(f"sqlite:///{args.db}")
+    store = open_store(f"sqlite:///{args.db}", clock=lambda: end)  # batches received as the history ends
     if not store.count_events():
         report = generate(store, sites=args.sites, weeks=args.weeks, now=end)
         print("generated:", report)
-    started = datetime.now(UTC)
     app = FastAPI()
-    mount(app, store, clock=lambda: end + (datetime.now(UTC) - started))
+    mount(app, store, clock=lambda: end)  # the pictures show the province at ``--now``
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

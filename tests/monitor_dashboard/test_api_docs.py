@@ -9,16 +9,15 @@ Screenshots go to ``$MOTCUA_API_DOCS_SHOTS`` when set, else to the test's tempor
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from api_docs_check import check_redoc, check_swagger_ui, offline_page, shot
 from chromium_browser import chromium
 from site_process import MOTCUA
 
@@ -26,16 +25,6 @@ from motcua.runtime.broker import free_port
 
 HOST = "127.0.0.2"
 KNOWN_PATHS = {"/api/v1/ingest", "/api/v1/store/events", "/api/v1/store/alerts", "/api/v1/dashboard/overview"}
-METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
-# The distinct (method, path) pairs a page shows (an operation with two tags is shown twice), as a JS expression.
-SWAGGER_OPERATIONS = """[...new Set([...document.querySelectorAll('.opblock')].map(e =>
-    e.querySelector('.opblock-summary-method').textContent.trim().toLowerCase()
-    + ' ' + e.querySelector('.opblock-summary-path').dataset.path))].map(s => s.split(' '))"""
-# ReDoc's endpoint box of each operation: <span class="http-verb get">get</span><span>/api/v1/tickets</span>
-REDOC_OPERATIONS = """[...new Set([...document.querySelectorAll('.http-verb')].map(e =>
-    e.textContent.trim().toLowerCase() + ' ' + e.nextElementSibling.textContent.trim()))].map(s => s.split(' '))"""
-
-
 def _healthy(base: str) -> bool:
     try:
         return httpx.get(f"{base}/api/v1/healthz", timeout=1).status_code == 200
@@ -82,75 +71,24 @@ def browser(server: str) -> Iterator[Any]:
 
 
 @pytest.fixture
-def offline_page(browser: Any, server: str) -> Iterator[tuple[Any, list[str]]]:
-    """A page whose requests to anywhere but ``server`` are aborted and listed; fails on a JavaScript error."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(20_000)
-    origin = urlsplit(server).netloc
-    elsewhere: list[str] = []
-
-    def route(r: Any) -> None:
-        if urlsplit(r.request.url).netloc == origin:
-            r.continue_()
-        else:
-            elsewhere.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        yield page, elsewhere
-    finally:
-        context.close()
-    assert not errors, f"JavaScript errors: {errors}"
-
-
-def _shot(page: Any, name: str, tmp_path: Path) -> None:
-    folder = Path(os.environ.get("MOTCUA_API_DOCS_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / name))
-    assert (folder / name).stat().st_size > 10_000
-
-
-def _operations(spec: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(method, path) for path, item in spec["paths"].items() for method in item if method in METHODS]
+def offline(browser: Any, server: str) -> Iterator[tuple[Any, list[str]]]:
+    with offline_page(browser, server) as page_and_elsewhere:
+        yield page_and_elsewhere
 
 
 def test_swagger_ui_renders_every_operation_offline(
-    offline_page: tuple[Any, list[str]], server: str, spec: dict[str, Any], tmp_path: Path
+    offline: tuple[Any, list[str]], server: str, spec: dict[str, Any], tmp_path: Path
 ) -> None:
-    page, elsewhere = offline_page
-    assert spec["openapi"].startswith("3.1")
-    operations = _operations(spec)
-    assert {path for _, path in operations} >= KNOWN_PATHS
-    page.goto(f"{server}/docs")
-    # Swagger UI 4 showed only "Unable to render this definition" for OpenAPI 3.1.
-    page.wait_for_function(
-        f"n => {SWAGGER_OPERATIONS}.length === n || /Unable to render/.test(document.body.innerText)",
-        arg=len(operations),
-    )
-    assert "Unable to render" not in page.locator("body").inner_text()
-    shown = page.evaluate(SWAGGER_OPERATIONS)
-    assert sorted(tuple(op) for op in shown) == sorted(operations)
-    assert "motcua provincial monitor" in page.locator(".info .title").inner_text()
-    assert "OAS 3.1" in page.locator(".info").inner_text()
-    page.wait_for_load_state("networkidle")
-    _shot(page, "monitor-docs.png", tmp_path)
+    page, elsewhere = offline
+    check_swagger_ui(page, server, spec, title="motcua provincial monitor", known=KNOWN_PATHS)
+    shot(page, "monitor-docs.png", tmp_path)
     assert elsewhere == []
 
 
 def test_redoc_renders_every_operation_offline(
-    offline_page: tuple[Any, list[str]], server: str, spec: dict[str, Any], tmp_path: Path
+    offline: tuple[Any, list[str]], server: str, spec: dict[str, Any], tmp_path: Path
 ) -> None:
-    page, elsewhere = offline_page
-    operations = _operations(spec)
-    page.goto(f"{server}/redoc")
-    page.wait_for_function(f"n => {REDOC_OPERATIONS}.length === n", arg=len(operations))
-    shown = page.evaluate(REDOC_OPERATIONS)
-    assert sorted(tuple(op) for op in shown) == sorted(operations)
-    assert "motcua provincial monitor" in page.locator("h1").first.inner_text()
-    page.wait_for_load_state("networkidle")
-    _shot(page, "monitor-redoc.png", tmp_path)
+    page, elsewhere = offline
+    check_redoc(page, server, spec, title="motcua provincial monitor")
+    shot(page, "monitor-redoc.png", tmp_path)
     assert elsewhere == []

@@ -20,8 +20,6 @@ from queue_server.core import lifecycle
 from queue_server.core.errors import InvalidTransition
 from queue_server.core.model import CounterStatus
 
-pytest.importorskip("playwright.sync_api")
-
 
 def _opened(staff: str):
     return replace(counter("1"), status=CounterStatus.OPEN, staff_id=staff)

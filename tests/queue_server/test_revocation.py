@@ -8,7 +8,8 @@ import httpx
 import pytest
 from site_process import MOTCUA, SiteServer, create_token, motcua, seed_demo
 
-from queue_server.auth import authenticate, create_token as make_token, list_tokens, revoke_where
+from queue_server.auth import authenticate, list_tokens, revoke_where
+from queue_server.auth import create_token as make_token
 from queue_server.store.db import open_database
 
 
@@ -53,11 +54,14 @@ def test_revoke_tokens_by_label_and_role_from_the_cli(server, tmp_path):
 def test_revoke_token_says_when_nothing_matches_or_nothing_is_named(tmp_path):
     seed_demo(tmp_path)
     none = subprocess.run(
-        [*MOTCUA, "admin", "revoke-token", "nosuchid", "--data-dir", str(tmp_path)], capture_output=True, text=True
+        [*MOTCUA, "admin", "revoke-token", "nosuchid", "--data-dir", str(tmp_path)],
+        check=False,
+        capture_output=True,
+        text=True,
     )
     assert none.returncode == 1 and "no active token matches" in none.stderr
     unnamed = subprocess.run(
-        [*MOTCUA, "admin", "revoke-token", "--data-dir", str(tmp_path)], capture_output=True, text=True
+        [*MOTCUA, "admin", "revoke-token", "--data-dir", str(tmp_path)], check=False, capture_output=True, text=True
     )
     assert unnamed.returncode == 2 and "name the tokens to revoke" in unnamed.stderr
 

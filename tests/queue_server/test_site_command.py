@@ -59,6 +59,7 @@ def test_site_starts_everything_prints_urls_and_stops_cleanly_on_ctrl_c(tmp_path
     assert proc.returncode == 0, output
     assert f"http://127.0.0.1:{port}/console/" in output and f"http://127.0.0.1:{port}/docs" in output
     assert "Counter 1" in output and "token=mc_" in output
+    assert f"kept in {tmp_path / 'demo-tokens.json'}" in output
     assert "motcua site stopped." in output
     assert not _port_open(broker_port) and not _port_open(port)
 

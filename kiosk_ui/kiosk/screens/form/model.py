@@ -121,7 +121,7 @@ def page(flow: KioskFlow) -> FormPage | None:
         keyboard=form.kind,
         mode=form.mode,
         input_mode=form.input_mode,
-        mode_label=t(f"kb_mode_{form.input_mode}", lang),
+        mode_label="" if form.input_mode == "choice" else t(f"kb_mode_{form.input_mode}", lang),
         mode_help=t(f"kb_help_{form.mode}", lang) if form.kind == "text" else "",
         choices=choices,
         notice=notice,
