@@ -8,6 +8,7 @@ as Ctrl-C does, broker and kiosk included.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import logging
 import os
@@ -150,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
             tokens = {}
         print(f"\nmotcua site '{settings.site_id}' — broker {broker.kind} at {broker.url}", flush=True)
         print(f"  Staff console : {base}/console/", flush=True)
-        print(f"  API docs      : {base}/docs", flush=True)
+        print(f"  API docs      : {base}/docs (Swagger UI), {base}/redoc (ReDoc)", flush=True)
         if tokens:
             print(f"  Admin page    : {base}/console/admin#token={tokens['admin']}")
             print(f"  Counter 1     : {base}/console/counter#counter=1&token={tokens['counter 1']}")
@@ -159,12 +160,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"  Demo tokens   : kept in {data_dir / DEMO_TOKENS_FILE} (new ones: --new-tokens)")
         print("  Ctrl-C stops the site.\n", flush=True)
         if not args.no_kiosk and display_present(os.environ):
-            try:
-                import kiosk_ui.cli_kiosk  # noqa: F401
-
+            # The kiosk is another deployable: started as its own `motcua kiosk` process, never imported here.
+            if importlib.util.find_spec("kiosk_ui") is not None:
                 env = {**os.environ, "MOTCUA_KIOSK_SERVER_URL": base, "MOTCUA_KIOSK_TOKEN": tokens.get("kiosk", "")}
                 kiosk = subprocess.Popen([sys.executable, "-m", "motcua.cli", "kiosk", "--windowed"], env=env)
-            except ImportError:
+            else:
                 logger.info("kiosk app not installed; not opening it")
         serve(settings, demo=False)
     except (KeyboardInterrupt, _Terminated):
