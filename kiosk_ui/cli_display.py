@@ -7,13 +7,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from motcua.contract.site import DEFAULT_SITE_ID
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the display's flags (each overrides the MOTCUA_DISPLAY_* variable of the same name)."""
     parser.add_argument("--kind", choices=["waiting-room", "counter"], help="which display to run")
     parser.add_argument("--counter", metavar="ID", help="counter id (for --kind counter)")
     parser.add_argument("--broker", metavar="mqtt://HOST:PORT", help="MQTT broker URL")
-    parser.add_argument("--site", metavar="SITE_ID", help="site id (topic root motcua/SITE_ID/)")
+    parser.add_argument(
+        "--site",
+        metavar="SITE_ID",
+        help=f"site id (topic root motcua/SITE_ID/; default {DEFAULT_SITE_ID}, as the server's)",
+    )
     parser.add_argument("--ca-file", metavar="PEM", help="CA that signed the broker's certificate (mqtts://)")
     parser.add_argument("--cert-file", metavar="PEM", help="this device's client certificate (mqtts://)")
     parser.add_argument("--key-file", metavar="PEM", help="the private key of --cert-file")
