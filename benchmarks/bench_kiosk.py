@@ -17,7 +17,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]  # as pytest's pytho
 
 from site_process import SiteServer, create_token, seed_demo  # noqa: E402
 
-from tests.kiosk.conftest import Kiosk  # noqa: E402
+from tests.kiosk_ui.kiosk.conftest import Kiosk  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:

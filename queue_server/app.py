@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
-import pkgutil
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from importlib import resources
@@ -91,7 +89,7 @@ def create_app(settings: ServerSettings, *, service: QueueService | None = None,
 
     app.state.ticket_limiter = TokenBuckets(settings.ticket_rate_per_min / 60.0, settings.ticket_burst)
     install_error_handlers(app)
-    router_lifespans.extend(_include_routers(app, service, settings))
+    router_lifespans.extend(_wire(app, service, settings))
     _mount_console(app, service, hub, settings)
     return app
 
@@ -125,27 +123,82 @@ def _purge_jobs(app: FastAPI, settings: ServerSettings) -> list[tuple[Callable[[
     return jobs
 
 
-def _include_routers(app: FastAPI, service: QueueService, settings: ServerSettings) -> list[Any]:
-    """Every module of ``queue_server.api`` with a ``router``; its ``setup(app, service, settings)`` runs first.
+def _wire(app: FastAPI, service: QueueService, settings: ServerSettings) -> list[Any]:
+    """Every desk the routes use and every router, built from ``settings`` here and nowhere else.
 
-    A ``setup`` may return a lifespan (a function of the app giving an async context manager) for work that
-    must run only while the app does, e.g. a background thread; the app enters them all at start-up.
+    Returns the lifespans (functions of the app giving an async context manager) of work that runs only while
+    the app does, such as the feedback desk's background scorer.
     """
-    from queue_server import api
+    from queue_server.api import (
+        catalogue,
+        counters,
+        dossiers,
+        events,
+        feedback,
+        health,
+        provisioning,
+        site,
+        staffing,
+        tickets,
+    )
+    from queue_server.dossiers import DossierDesk
+    from queue_server.feedback import FeedbackDesk
+    from queue_server.scoring import load_scorer_factory
 
-    lifespans: list[Any] = []
-    for info in sorted(pkgutil.iter_modules(api.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"queue_server.api.{info.name}")
-        router = getattr(module, "router", None)
-        if router is None:
-            continue
-        setup = getattr(module, "setup", None)
-        if setup is not None:
-            extra = setup(app, service, settings)
-            if extra is not None:
-                lifespans.append(extra)
-        app.include_router(router)
-    return lifespans
+    app.state.dossiers = DossierDesk(service, catalogue.catalogue(), settings.dossier_retention_days)
+    fb = settings.feedback
+    # The ONNX scorer is another deployable's: found through the motcua.scorers entry point, never imported.
+    desk = FeedbackDesk(
+        service,
+        fb.policy(),
+        self_score=fb.self_score,
+        self_score_after_s=fb.self_score_after_s,
+        scorer_factory=load_scorer_factory() if fb.self_score else None,
+    )
+    app.state.feedback = desk
+    publisher = app.state.publisher
+    app.state.provisioner = _provisioner(service, settings, publisher.connection if publisher is not None else None)
+    provisioning.install(app)
+    for module in (catalogue, counters, dossiers, events, feedback, health, provisioning, site, staffing, tickets):
+        app.include_router(module.router)
+
+    @asynccontextmanager
+    async def feedback_desk(_app: FastAPI) -> AsyncIterator[None]:
+        desk.start()
+        try:
+            yield
+        finally:
+            desk.close()
+
+    return [feedback_desk]
+
+
+def _provisioner(service: QueueService, settings: ServerSettings, connection: Any) -> Any:
+    """The device registry; configs are published and device statuses read over the app's MQTT connection."""
+    from motcua.contract.mqtt import topic_device_statuses
+    from queue_server.provisioning import Provisioner
+
+    prov = settings.provisioning
+
+    def publish(topic: str, payload: bytes) -> None:
+        connection.publish(topic, payload, qos=1, retain=True)
+
+    provisioner = Provisioner(
+        service.db,
+        settings.site_id,
+        prov.directory(settings.data_dir),
+        prov,
+        clock=service.clock,
+        publish=publish if connection is not None else None,
+        broker_url_for_devices=prov.device_broker_url,
+    )
+    if connection is not None:
+        connection.subscribe(
+            topic_device_statuses(settings.site_id),
+            lambda _topic, payload, _retained: provisioner.record_status(payload),
+        )
+        connection.add_connection_listener(lambda up: up and provisioner.publish_all_configs())
+    return provisioner
 
 
 def _mount_console(app: FastAPI, service: QueueService, hub: LiveHub, settings: ServerSettings) -> None:

@@ -20,17 +20,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
 from motcua.contract import events as ev
 from motcua.contract.events import DomainEvent
 from motcua.contract.feedback import SENTIMENT_LABELS, SentimentResult, rating_mismatch
 from queue_server.core.errors import DomainError, InvalidTransition, NotFound
 from queue_server.core.feedback import (
-    DEFAULT_CRITERIA,
     SCALE,
-    Criterion,
     FeedbackPolicy,
     check_eligible,
     compute_feedback_kpis,
@@ -42,6 +37,7 @@ from queue_server.core.feedback import (
 from queue_server.idempotency import IdempotentRequest
 from queue_server.scoring import Scorer, ScorerFactory, SelfScorer
 from queue_server.service import QueueService
+from queue_server.settings import CriterionSetting, FeedbackSettings
 from queue_server.store import feedback_repo, repo
 from queue_server.store.feedback_repo import load_sentiments
 
@@ -56,52 +52,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-
-class CriterionSetting(BaseModel):
-    """A configured criterion."""
-
-    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
-    name_vi: str = Field(min_length=1, max_length=80)
-    name_en: str = Field(min_length=1, max_length=80)
-
-
-class FeedbackSettings(BaseSettings):
-    """Feedback capture settings, from MOTCUA_FEEDBACK_* environment variables."""
-
-    model_config = SettingsConfigDict(env_prefix="MOTCUA_FEEDBACK_", extra="ignore")
-
-    criteria: list[CriterionSetting] = Field(
-        default_factory=lambda: [
-            CriterionSetting(code=c.code, name_vi=c.name_vi, name_en=c.name_en) for c in DEFAULT_CRITERIA
-        ],
-        description='Rated criteria, JSON: [{"code": "staff_attitude", "name_vi": "Thái độ cán bộ", "name_en": ...}].',
-    )
-    window_hours: float = Field(
-        24.0,
-        ge=0,
-        le=24 * 30,
-        description="Besides the same service day, feedback is accepted this long after service.",
-    )
-    last_served_min: float = Field(
-        5.0, gt=0, le=120, description="The counter tablet offers the ticket just served for this many minutes."
-    )
-    self_score: bool = Field(
-        True,
-        description="Score comments on the server (the motcua.scorers 'onnx' model, when installed) when no edge"
-        " agent attached a score in time.",
-    )
-    self_score_after_s: float = Field(
-        30.0, ge=0, le=86400, description="Seconds to wait for the edge agent's score before scoring on the server."
-    )
-
-    def policy(self) -> FeedbackPolicy:
-        """The pure core's view of the settings."""
-        return FeedbackPolicy(
-            criteria=tuple(Criterion(c.code, c.name_vi, c.name_en) for c in self.criteria),
-            window=timedelta(hours=self.window_hours),
-            last_served=timedelta(minutes=self.last_served_min),
-        )
 
 
 def new_feedback_id() -> str:

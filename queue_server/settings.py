@@ -1,15 +1,69 @@
-"""Settings of the queue server, from MOTCUA_* environment variables and command-line flags."""
+"""Settings of the queue server, from MOTCUA_* environment variables and command-line flags.
+
+One class, ``ServerSettings``, for the whole deployable; feedback and provisioning are sections of it, each
+read from its own prefix (``MOTCUA_FEEDBACK_*``, ``MOTCUA_PROVISION_*``).
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from motcua.contract.feedback import DEFAULT_CRITERIA, Criterion
 from motcua.contract.site import DEFAULT_SITE_ID, SITE_ID_PATTERN
+from queue_server.core.feedback import FeedbackPolicy
 from queue_server.core.model import QueueConfig
+from queue_server.provisioning.settings import ProvisioningSettings
+
+
+class CriterionSetting(BaseModel):
+    """A configured criterion."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    name_vi: str = Field(min_length=1, max_length=80)
+    name_en: str = Field(min_length=1, max_length=80)
+
+
+class FeedbackSettings(BaseSettings):
+    """Feedback capture settings, from MOTCUA_FEEDBACK_* environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="MOTCUA_FEEDBACK_", extra="ignore")
+
+    criteria: list[CriterionSetting] = Field(
+        default_factory=lambda: [
+            CriterionSetting(code=c.code, name_vi=c.name_vi, name_en=c.name_en) for c in DEFAULT_CRITERIA
+        ],
+        description='Rated criteria, JSON: [{"code": "staff_attitude", "name_vi": "Thái độ cán bộ", "name_en": ...}].',
+    )
+    window_hours: float = Field(
+        24.0,
+        ge=0,
+        le=24 * 30,
+        description="Besides the same service day, feedback is accepted this long after service.",
+    )
+    last_served_min: float = Field(
+        5.0, gt=0, le=120, description="The counter tablet offers the ticket just served for this many minutes."
+    )
+    self_score: bool = Field(
+        True,
+        description="Score comments on the server (the motcua.scorers 'onnx' model, when installed) when no edge"
+        " agent attached a score in time.",
+    )
+    self_score_after_s: float = Field(
+        30.0, ge=0, le=86400, description="Seconds to wait for the edge agent's score before scoring on the server."
+    )
+
+    def policy(self) -> FeedbackPolicy:
+        """The pure core's view of the settings."""
+        return FeedbackPolicy(
+            criteria=tuple(Criterion(c.code, c.name_vi, c.name_en) for c in self.criteria),
+            window=timedelta(hours=self.window_hours),
+            last_served=timedelta(minutes=self.last_served_min),
+        )
 
 
 class ServerSettings(BaseSettings):
@@ -30,6 +84,14 @@ class ServerSettings(BaseSettings):
         DEFAULT_SITE_ID,
         pattern=SITE_ID_PATTERN,
         description="Site id: the MQTT topic root motcua/{site}/ and the key of the site at the provincial monitor.",
+    )
+    feedback: FeedbackSettings = Field(
+        default_factory=FeedbackSettings,
+        description="Feedback capture: criteria, windows, server-side scoring (MOTCUA_FEEDBACK_* variables).",
+    )
+    provisioning: ProvisioningSettings = Field(
+        default_factory=ProvisioningSettings,
+        description="Enrolment codes, site CA, TLS, zeroconf, broker files (MOTCUA_PROVISION_* variables).",
     )
     site_name_vi: str = Field("Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh", description="Centre name (vi).")
     site_name_en: str = Field(

@@ -139,7 +139,11 @@ class CoreBackend:
         if estimate is not None:
             ticket = replace(ticket, estimated_wait_min=estimate.minutes, position_at_issue=estimate.people_ahead + 1)
         event = ticket_event(
-            ev.TICKET_ISSUED, now, ticket, estimated_wait_min=ticket.estimated_wait_min, position=ticket.position_at_issue
+            ev.TICKET_ISSUED,
+            now,
+            ticket,
+            estimated_wait_min=ticket.estimated_wait_min,
+            position=ticket.position_at_issue,
         )
         self._apply(lifecycle.Outcome((ticket,), (), (event,)))
         return ticket.id

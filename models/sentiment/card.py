@@ -187,7 +187,7 @@ def write_model_card(path: Path, metrics: dict[str, Any]) -> None:
         "### ONNX Runtime vs the training frameworks (scikit-learn + PyTorch)",
         "Every row of both test sets scored one at a time in both; the training run fails if a label",
         "differs or a probability differs by more than 1e-4. The training-framework probabilities are",
-        "stored in `reference_probabilities.npz`; `tests/sentiment` compares the shipped model with them",
+        "stored in `reference_probabilities.npz`; `tests/edge_agent/sentiment` compares the shipped model with them",
         "on every row using ONNX Runtime alone.",
         "",
         "| split | rows | max abs probability difference | label disagreements |",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from queue_server.api.deps import (
@@ -17,8 +17,6 @@ from queue_server.api.deps import (
 )
 from queue_server.api.errors import ApiError, ErrorBody
 from queue_server.dossiers import DossierDesk
-from queue_server.service import QueueService
-from queue_server.settings import ServerSettings
 
 router = APIRouter(prefix="/api/v1", tags=["dossiers"])
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 403, 404, 422)}
@@ -43,13 +41,6 @@ class DossierReceipt(BaseModel):
     procedure_code: str
     ticket_id: str | None
     created_at: str
-
-
-def setup(app: FastAPI, service: QueueService, settings: ServerSettings) -> None:
-    """Give the app its dossier desk over the packaged catalogue."""
-    from queue_server.api.catalogue import catalogue
-
-    app.state.dossiers = DossierDesk(service, catalogue(), settings.dossier_retention_days)
 
 
 def desk(request: Request) -> DossierDesk:

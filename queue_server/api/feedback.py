@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from datetime import date as Date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from queue_server.api.deps import (
@@ -20,10 +18,7 @@ from queue_server.api.deps import (
 )
 from queue_server.api.errors import ApiError, ErrorBody
 from queue_server.auth import Principal
-from queue_server.feedback import FeedbackDesk, FeedbackSettings
-from queue_server.scoring import load_scorer_factory
-from queue_server.service import QueueService
-from queue_server.settings import ServerSettings
+from queue_server.feedback import FeedbackDesk
 
 router = APIRouter(prefix="/api/v1", tags=["feedback"])
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 422)}
@@ -62,32 +57,6 @@ class SentimentCreate(BaseModel):
     probabilities: dict[Label, Annotated[float, Field(ge=0.0, le=1.0)]] | None = None
     topics: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(default_factory=list, max_length=20)
     rating_mismatch: bool | None = Field(None, description="Computed from the rating when omitted.")
-
-
-def setup(app: FastAPI, service: QueueService, settings: ServerSettings) -> Callable[[FastAPI], Any]:
-    """Give the app its feedback desk; the background scorer runs only while the app does.
-
-    The server scores comments itself only with a scorer installed under ``motcua.scorers``.
-    """
-    feedback_settings = FeedbackSettings()
-    desk = FeedbackDesk(
-        service,
-        feedback_settings.policy(),
-        self_score=feedback_settings.self_score,
-        self_score_after_s=feedback_settings.self_score_after_s,
-        scorer_factory=load_scorer_factory(),
-    )
-    app.state.feedback = desk
-
-    @asynccontextmanager
-    async def lifespan(the_app: FastAPI) -> AsyncIterator[None]:
-        desk.start()
-        try:
-            yield
-        finally:
-            desk.close()
-
-    return lifespan
 
 
 def desk_of(request: Request) -> FeedbackDesk:

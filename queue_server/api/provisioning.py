@@ -11,8 +11,6 @@ from fastapi.responses import FileResponse, JSONResponse
 from motcua.contract.provisioning import API_PREFIX, CodeCreate, CodeIssued, ConfigChange, EnrolRequest, enrol_uri
 from queue_server.api.deps import AdminDep
 from queue_server.api.errors import ErrorBody, error_response
-from queue_server.service import QueueService
-from queue_server.settings import ServerSettings
 
 if TYPE_CHECKING:
     from queue_server.provisioning import Provisioner
@@ -25,35 +23,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {c: {"model": ErrorBody} for c in (401
 DeviceId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
-def setup(app: FastAPI, service: QueueService, settings: ServerSettings) -> None:
-    """Build the provisioner; publish configs and read device statuses over the app's MQTT connection."""
-    from motcua.contract.mqtt import topic_device_status
-    from queue_server.provisioning import Provisioner, ProvisioningError, ProvisioningSettings
-
-    prov_settings = ProvisioningSettings()
-    publisher = getattr(app.state, "publisher", None)
-    connection = publisher.connection if publisher is not None else None
-
-    def publish(topic: str, payload: bytes) -> None:
-        if connection is not None:
-            connection.publish(topic, payload, qos=1, retain=True)
-
-    provisioner = Provisioner(
-        service.db,
-        settings.site_id,
-        prov_settings.directory(settings.data_dir),
-        prov_settings,
-        clock=service.clock,
-        publish=publish if connection is not None else None,
-        broker_url_for_devices=prov_settings.device_broker_url,
-    )
-    app.state.provisioner = provisioner
-    if connection is not None:
-        connection.subscribe(
-            topic_device_status(settings.site_id, "any").rsplit("/", 2)[0] + "/+/status",
-            lambda _topic, payload, _retained: provisioner.record_status(payload),
-        )
-        connection.add_connection_listener(lambda up: up and provisioner.publish_all_configs())
+def install(app: FastAPI) -> None:
+    """The HTTP side that is not a route of ``router``: bilingual refusals and the enrolment pages."""
+    from queue_server.provisioning import ProvisioningError
 
     @app.exception_handler(ProvisioningError)
     async def _refused(request: Request, exc: ProvisioningError) -> JSONResponse:

@@ -8,7 +8,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 # The HTTP shapes the kiosk client decodes too live in the contract.
-from motcua.contract.tickets import PriorityPublic, TicketPublic  # noqa: F401  (used by the routes)
 
 Code = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")
 

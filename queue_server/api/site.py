@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
+from motcua.contract.tickets import PriorityPublic
 from queue_server.api.deps import AdminDep, ReaderDep, ServiceDep
 from queue_server.api.errors import ApiError, ErrorBody
-from queue_server.api.schemas import PriorityPublic, ServicePublic, ServiceQueue, ServiceUpdate, TokenCreate
+from queue_server.api.schemas import ServicePublic, ServiceQueue, ServiceUpdate, TokenCreate
 from queue_server.auth import create_token, list_tokens, revoke_token
 from queue_server.core.model import Service
 from queue_server.store import repo

@@ -32,9 +32,11 @@ FORBIDDEN = (
 )
 DEPLOYABLES = ("queue_server", "kiosk_ui", "edge_agent", "monitor", "provisioning")
 # Pure packages: every deployable's core/, and the ground floor's domain and contract.
-PURE_PACKAGES = tuple(
-    sorted(f"{d}.core" for d in DEPLOYABLES if (ROOT / d / "core" / "__init__.py").exists())
-) + ("motcua.domain", "motcua.contract")
+PURE_PACKAGES = (
+    *sorted(f"{d}.core" for d in DEPLOYABLES if (ROOT / d / "core" / "__init__.py").exists()),
+    "motcua.domain",
+    "motcua.contract",
+)
 # Pure modules outside a core/ folder.
 PURE_MODULES = ("kiosk_ui.identity",)
 

@@ -1,4 +1,4 @@
-"""Behaviour that needs docs/provisioning-server.patch applied: periodic purge, ticket rate limit, feedback role,
+"""The server features provisioning relies on: periodic purge, ticket rate limit, feedback role,
 ``motcua server`` announcing itself."""
 
 from __future__ import annotations

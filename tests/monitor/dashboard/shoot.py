@@ -1,4 +1,4 @@
-"""Screenshots of the dashboard at province scale (not a test): ``python tests/monitor_dashboard/shoot.py``.
+"""Screenshots of the dashboard at province scale (not a test): ``python tests/monitor/dashboard/shoot.py``.
 
 Generates (or reuses) a simulated province in a SQLite store, serves the dashboard with its clock fixed
 at the end of the history (a Thursday morning), and saves PNGs under ``docs/monitor/``.
@@ -15,7 +15,7 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 

@@ -17,7 +17,7 @@ from .conftest import Publisher
 from .demo_data import demo_waiting, eight_counters_calling
 
 pytestmark = pytest.mark.timeout(180)
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "display"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "display"
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from edge_agent.core.sentiment import fold_diacritics, normalize_text
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "models" / "sentiment" / "data"
 MODEL = ROOT / "models" / "sentiment" / "feedback_sentiment.onnx"
 

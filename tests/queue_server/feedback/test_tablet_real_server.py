@@ -20,7 +20,7 @@ from site_process import SiteServer, create_token, seed_demo
 
 pytestmark = pytest.mark.timeout(150)
 HARNESS = Path(__file__).with_name("harness.py")
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "feedback"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "feedback"
 TYPED = "nhaan vieen nhieetj tinhf, nhwng chowf hoiw laau"  # Telex keys
 COMMENT = "nhân viên nhiệt tình, nhưng chờ hơi lâu"  # what they render to
 

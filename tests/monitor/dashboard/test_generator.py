@@ -11,7 +11,7 @@ from pathlib import Path
 
 from monitor.generator import hourly_arrivals, province_sites, simulate_day
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_province_has_one_centre_eight_districts_and_126_communes_with_staff() -> None:

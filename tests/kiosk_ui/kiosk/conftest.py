@@ -14,7 +14,7 @@ from kivy_process import KivyProcess, screenshot_dir
 from site_process import SiteServer, create_token, seed_demo
 
 HARNESS = Path(__file__).with_name("harness.py")
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "kiosk"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "kiosk"
 ALWAYS_SHOT = {"01-welcome-vi", "08-ticket-vi", "17-printer-fault-vi"}
 MIN_TARGET_PX = 61  # 15 mm at 0.248 mm/px (21.5" 1920x1080)
 CCCD_ID = "001089012345"

@@ -16,7 +16,7 @@ from monitor.analytics.model import Event
 from monitor.analytics.productivity import site_productivity, staff_productivity, working_days
 from monitor.analytics.ranking import MIN_VISITS, ScoreInput, components, rank_sites, score
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DAY = date(2026, 11, 26)  # a Thursday
 T0 = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)  # 08:00 in Việt Nam
 

@@ -22,7 +22,7 @@ from .conftest import Publisher
 from .demo_data import demo_waiting, eight_counters_calling
 
 pytestmark = pytest.mark.timeout(120)
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "display"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "display"
 SILENCE = 1.5  # seconds (the default is 60)
 
 

@@ -1,6 +1,6 @@
 """Screenshots of the staff console for docs/console/ (not a test; run it by hand).
 
-    /work/main/.venv/bin/python tests/console/screenshots.py [OUT_DIR]
+    /work/main/.venv/bin/python tests/queue_server/console/screenshots.py [OUT_DIR]
 
 Starts a demo server in a temporary directory, fills the queue, and captures the counter page
 (Vietnamese and English, 1366×768 and 1920×1080), the admin page and the track page (390×844).
@@ -16,13 +16,13 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parents[1] / "support"))
+sys.path.insert(0, str(Path(__file__).parents[2] / "support"))
 from chromium_browser import chromium
 from conftest import ServerProcess
 from playwright.sync_api import expect
 from site_process import UNLIMITED_TICKETS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def main(out: Path) -> None:

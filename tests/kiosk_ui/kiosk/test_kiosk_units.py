@@ -26,7 +26,7 @@ from motcua.contract.tickets import TicketPublic
 
 from .conftest import CCCD_ID, CCCD_NAME, CCCD_PAYLOAD
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 FORM = [
     {"name": "full_name", "label_vi": "Họ và tên", "label_en": "Full name", "type": "text", "required": True,
      "prefill": "full_name", "max_length": 100, "help_vi": None, "help_en": None, "choices": []},

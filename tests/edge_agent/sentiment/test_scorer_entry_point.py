@@ -8,7 +8,7 @@ from pathlib import Path
 
 from motcua.contract.feedback import SentimentResult
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 GROUP = "motcua.scorers"
 
 

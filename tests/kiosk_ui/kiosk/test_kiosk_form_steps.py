@@ -20,7 +20,7 @@ from kiosk_ui.core.kiosk_pages import FIELDS_PER_PAGE, group_pages, section_of
 from kiosk_ui.kiosk.screens.form.model import page
 from kiosk_ui.kiosk.screens.review.model import page as review_page
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHIPPED = json.loads((ROOT / "queue_server" / "catalogue" / "procedures.json").read_text(encoding="utf-8"))
 MAX_SCREENS = 6
 # There is no per-procedure usage data in the repository or the shared data (the simulation and the province

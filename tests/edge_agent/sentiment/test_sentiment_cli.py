@@ -15,7 +15,7 @@ pytest.importorskip("onnxruntime")
 
 from edge_agent.sentiment.cli import configure, run
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
