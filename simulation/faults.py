@@ -240,9 +240,8 @@ def broker_restart(scenario: Scenario, down_s: float = 2.0) -> FaultResult:
 
 def uplink_cut() -> FaultResult:
     """The uplink cut is exercised by the edge agent's own outage tests (tests/edge_agent/agent), not by this suite."""
-    return FaultResult(
-        "uplink cut", False, note="NOT RUN here: see the edge agent's outage and broker-restart tests in tests/edge_agent/agent"
-    )
+    note = "NOT RUN here: see the edge agent's outage and broker-restart tests in tests/edge_agent/agent"
+    return FaultResult("uplink cut", False, note=note)
 
 
 def disk_full(scenario: Scenario, size: str = "2m") -> FaultResult:
