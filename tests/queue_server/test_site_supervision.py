@@ -12,6 +12,7 @@ import os
 import queue
 import shutil
 import signal
+import sys
 import uuid
 from pathlib import Path
 
@@ -123,7 +124,7 @@ def test_terminating_site_sh_stops_the_whole_site(tmp_path):
     for step in ("install-system-packages.sh", "venv.sh"):
         (root / "scripts" / step).write_text("#!/usr/bin/env bash\nexit 0\n")
     (root / ".venv" / "bin").mkdir(parents=True)
-    (root / ".venv" / "bin" / "motcua").symlink_to(REPO / ".venv" / "bin" / "motcua")
+    (root / ".venv" / "bin" / "motcua").symlink_to(Path(sys.executable).with_name("motcua"))
     data = tmp_path / "data"
     site = SiteCommand(data, command=["bash", str(root / "scripts" / "site.sh")], env={"MOTCUA_DATA_DIR": str(data)})
     with site:
