@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
 import sys
 from pathlib import Path
@@ -33,6 +32,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="print the mosquitto bridge lines to the province broker (mqtt://host:port) and exit",
     )
+    parser.add_argument(
+        "--metrics-port", type=int, default=None, help="serve Prometheus metrics on 127.0.0.1:PORT/metrics"
+    )
     parser.add_argument("--verbose", action="store_true", help="debug logging")
 
 
@@ -54,18 +56,17 @@ def build_settings(args: argparse.Namespace) -> Any:
         "heartbeat_s": args.heartbeat,
         "kpi_interval_s": args.kpi_interval,
         "printer_status_file": args.printer_status_file,
+        "metrics_port": args.metrics_port,
     }
     return AgentSettings(**{k: v for k, v in mapping.items() if v is not None})
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the agent until SIGTERM / Ctrl-C."""
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    if not args.verbose:
-        logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per event-log read otherwise
+    from motcua.runtime.logging import configure_logging
+
+    # httpx: one line per event-log read otherwise
+    configure_logging(verbose=args.verbose, quiet=() if args.verbose else ("httpx",))
     if args.print_bridge_config:
         from edge_agent.core.bridge import bridge_config
         from motcua.runtime.mqtt import parse_broker_url
@@ -81,10 +82,19 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from edge_agent.agent import Agent
 
+    from motcua.runtime.sdnotify import Watchdog
+
     agent = Agent(settings)
+    if settings.metrics_port is not None:
+        from edge_agent.metrics import serve_metrics
+
+        serve_metrics(agent, settings.metrics_port)  # prometheus_client's HTTP server, 127.0.0.1 only
     signal.signal(signal.SIGTERM, lambda *_: agent.stop())
+    watchdog = Watchdog(healthy=lambda: agent.status_conn.connected).start()  # systemd Type=notify (firmware)
     try:
         agent.run()
     except KeyboardInterrupt:
         agent.stop()
+    finally:
+        watchdog.stop()
     return 0

@@ -73,6 +73,9 @@ class AgentSettings(BaseSettings):
     thermal_dir: Path = Field(Path("/sys/class/thermal"), description="Where CPU temperature zones are read.")
     sentiment_model: Path | None = Field(None, description="ONNX sentiment model (default: the shipped one).")
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone of the service day (KPI snapshots).")
+    metrics_port: int | None = Field(
+        None, ge=0, le=65535, description="Serve Prometheus metrics on 127.0.0.1:PORT/metrics (off when unset)."
+    )
 
     @model_validator(mode="after")
     def _check(self) -> AgentSettings:

@@ -45,6 +45,16 @@ class KioskSettings(BaseSettings):
     )
     token: str = Field("", description="The kiosk's device token (motcua admin create-token --role kiosk).")
     request_timeout_s: float = Field(4.0, gt=0, le=30, description="Timeout of one HTTP request to the server.")
+    server_probe_s: float = Field(
+        15.0, ge=0.2, le=300, description="Seconds between checks that the server answers (its health endpoint)."
+    )
+    server_silence_s: float = Field(
+        60.0,
+        ge=1,
+        le=3600,
+        description="The server has not answered for this long: the screen says there is no connection to the"
+        " server of this site (browsing from the cache still works).",
+    )
     request_retries: int = Field(2, ge=0, le=5, description="Retries of a ticket or dossier request (same key).")
     printer: str = Field(
         "dummy:", description="Ticket printer: usb:VID:PID, tcp://HOST[:9100], file:/dev/usb/lp0 or dummy:."

@@ -36,14 +36,11 @@ def configure_logging(level: str) -> None:
     (an HTTP client's 1,000 lines a minute) reach the device's journal; in ``PYTHON`` mode it leaves
     logging to us. Our command-line flags are not Kivy's (``KIVY_NO_ARGS``).
     """
-    import logging
+    from motcua.runtime.logging import configure_logging as configure
 
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
-    logging.basicConfig(
-        level=getattr(logging, str(level).upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure(level=str(level), identifier="motcua-kiosk")
 
 
 def configure_window(width: int, height: int, *, windowed: bool, resizable: bool) -> None:

@@ -6,8 +6,11 @@ package loads neither FastAPI nor a database driver.
 
 - ``monitor.store``: ``open_store``, ``Store`` and its rows (SQLite or PostgreSQL)
 - ``monitor.ingest``: ``IngestService`` (the one path into the store), ``MqttIngest``, ``create_app``
+- ``monitor.auth``: ``AuthService`` (accounts, lock-out, sessions, API tokens, audit log) and, in
+  ``monitor.auth.http``, the guard on every route; the access rules are ``monitor.core.access.RULES``
+- ``monitor.errors``: ``ApiError`` (a JSON error in Vietnamese and English)
 - ``monitor.alerts``: ``AlertEngine`` (the rules of ``monitor.core`` applied to the store)
-- ``monitor.core``: the pure alert rules, device presence, role names
+- ``monitor.core``: the pure alert rules, device presence, role names, access rules
 - ``monitor.analytics``: the pure figures, ranking, productivity and forecast
 - ``monitor.dashboard``: ``mount`` (pages and JSON on a FastAPI app)
 - ``monitor.generator``: ``generate`` (a demonstration province)
@@ -16,4 +19,4 @@ package loads neither FastAPI nor a database driver.
 
 from __future__ import annotations
 
-__all__ = ["alerts", "analytics", "cli", "core", "dashboard", "generator", "ingest", "store"]
+__all__ = ["alerts", "analytics", "auth", "cli", "core", "dashboard", "errors", "generator", "ingest", "store"]

@@ -31,7 +31,99 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--create-site-token", metavar="SITE", default=None, help="print a new ingest token for SITE and exit"
     )
+    parser.add_argument(
+        "--insecure-cookies",
+        action="store_true",
+        help="plain-HTTP development on loopback only: session cookies without Secure (default: Secure)",
+    )
+    parser.add_argument("--session-hours", type=float, default=12.0, help="a sign-in lasts this long (default: 12)")
+    parser.add_argument(
+        "--idle-minutes", type=float, default=120.0, help="a session unused this long ends (default: 120)"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="on an empty store: generate a small demonstration province and its demo accounts first",
+    )
+    parser.add_argument("--demo-sites", type=int, default=12, help="sites of the --demo province (default: 12)")
+    parser.add_argument("--demo-weeks", type=int, default=4, help="weeks of --demo history (default: 4)")
     parser.add_argument("--verbose", action="store_true", help="debug logging")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    user = actions.add_parser(
+        "create-user", help="add an account (the first operator, say)", description="Add an account of the monitor."
+    )
+    _store_options(user)
+    user.add_argument("--username", required=True, help="the sign-in name (case-insensitive)")
+    user.add_argument(
+        "--role", required=True, choices=("operator", "site_manager", "viewer"), help="the account's role"
+    )
+    user.add_argument(
+        "--site", action="append", default=None, help="a site it may read (site_manager: 1+; viewer: none = all)"
+    )
+    user.add_argument("--display-name", default="", help="the person's name as shown")
+    user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of stdin (else a prompt)"
+    )
+    token = actions.add_parser(
+        "create-token",
+        help="print a new API token for a machine reader",
+        description="Create an API token (Bearer) scoped by role and sites; it is printed once.",
+    )
+    _store_options(token)
+    token.add_argument("--name", required=True, help="who or what uses it")
+    token.add_argument("--role", required=True, choices=("operator", "site_manager", "viewer"), help="its role")
+    token.add_argument("--site", action="append", default=None, help="a site it may read (repeat)")
+    token.add_argument("--days", type=float, default=None, help="valid for this many days (default: until revoked)")
+
+
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, default=Path("monitor-data"), help="directory of the SQLite store")
+    parser.add_argument("--db", default=None, help="store URL (default: sqlite in --data-dir)")
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("Mật khẩu / Password: ")
+    if getpass.getpass("Nhập lại / Repeat: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def run_action(args: argparse.Namespace, store: Any) -> int:
+    """``create-user`` or ``create-token`` on an open store."""
+    from monitor.auth import AuthService
+
+    auth = AuthService(store)
+    try:
+        if args.action == "create-user":
+            name = auth.create_user(
+                args.username, _read_password(args), args.role, args.site, display_name=args.display_name
+            )
+            print(f"account {name!r} ({args.role}) created")
+        else:
+            token_id, token = auth.create_token(
+                args.name, args.role, args.site, actor="cli", actor_kind="cli", days=args.days
+            )
+            print(token)
+            print(f"token id {token_id}: keep the token, it is not shown again", file=sys.stderr)
+    except ValueError as exc:
+        print(f"motcua monitor {args.action}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def store_url(args: argparse.Namespace) -> str:
@@ -60,10 +152,9 @@ def mount_dashboard(app: Any, store: Any) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     """Run the monitor until interrupted."""
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from motcua.runtime.logging import configure_logging
+
+    configure_logging(verbose=args.verbose, identifier="motcua-monitor")
     from monitor.store import open_store
 
     try:
@@ -75,6 +166,27 @@ def run(args: argparse.Namespace) -> int:
         print(store.create_site_token(args.create_site_token))
         store.close()
         return 0
+    if getattr(args, "action", None):
+        try:
+            return run_action(args, store)
+        finally:
+            store.close()
+    if args.insecure_cookies and not _loopback(args.host):
+        print("motcua monitor: --insecure-cookies is for plain HTTP on loopback only", file=sys.stderr)
+        store.close()
+        return 2
+    if args.demo and not store.count_events():
+        from monitor.generator import generate, print_demo_accounts
+
+        report = generate(store, sites=args.demo_sites, weeks=args.demo_weeks, accounts=True)
+        print(f"demo province: {report.sites} sites, {report.events:,} events")
+        scheme = "https" if args.ssl_certfile else "http"
+        print_demo_accounts(report.accounts, f"{scheme}://{args.host}:{args.port}/login")
+    if not store.users():
+        logger.warning(
+            "the monitor has no account yet: create the first operator with "
+            "`motcua monitor create-user --role operator --username NAME` (same --data-dir/--db)"
+        )
 
     import uvicorn
 
@@ -90,7 +202,10 @@ def run(args: argparse.Namespace) -> int:
         mqtt = MqttIngest(args.broker, service)
         engine.publish = mqtt.publish_alert
         mqtt.start()
-    app = create_app(store, service)
+    from monitor.auth import AuthService
+
+    auth = AuthService(store, session_hours=args.session_hours, idle_minutes=args.idle_minutes)
+    app = create_app(store, service, auth=auth, cookie_secure=not args.insecure_cookies)
     if mount_dashboard(app, store):
         logger.info("dashboard mounted")
     stop = threading.Event()
@@ -103,6 +218,9 @@ def run(args: argparse.Namespace) -> int:
                 logger.exception("timer alert rules failed")
 
     threading.Thread(target=timer, name="alerts", daemon=True).start()
+    from motcua.runtime.sdnotify import Watchdog
+
+    watchdog = Watchdog().start()  # systemd Type=notify + WatchdogSec (firmware_configs motcua-monitor.service)
     try:
         uvicorn.run(
             app,
@@ -114,6 +232,7 @@ def run(args: argparse.Namespace) -> int:
             ssl_keyfile=args.ssl_keyfile,
         )
     finally:
+        watchdog.stop()
         stop.set()
         if mqtt is not None:
             mqtt.stop()

@@ -42,7 +42,7 @@ def add_actions(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--out", type=Path, required=True, help="directory for the identity (created 0700)")
 
     p = sub.add_parser("image-config", help="render the firmware file set of one device")
-    p.add_argument("--role", required=True, choices=(*DEVICE_ROLES, "server"))
+    p.add_argument("--role", required=True, choices=(*DEVICE_ROLES, "server", "province"))
     p.add_argument("--out", type=Path, required=True, help="output directory")
     p.add_argument("--platform", choices=("rpi-bookworm", "debian-x86"), default="rpi-bookworm")
     p.add_argument("--rotation", type=int, choices=(0, 90, 180, 270), default=0)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
-import shlex
 import ssl
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlparse
 
 from motcua.contract.provisioning import API_PREFIX, DeviceConfig, EnrolResponse
+from motcua.runtime.envfile import COMMAND_PREFIXES, ROLE_COMMAND, write_checked_env
 from motcua.runtime.files import private_dir, write_private
 from motcua.runtime.pki import fingerprint_of_pem, new_key_and_csr
 
@@ -102,6 +104,16 @@ class Identity:
         return self.directory / "key.pem"
 
     @property
+    def app_env_path(self) -> Path:
+        """The MOTCUA_* variables of the device's app (sourced by the kiosk session script)."""
+        return self.directory / "app.env"
+
+    @property
+    def agent_env_path(self) -> Path:
+        """The MOTCUA_AGENT_* variables of the device's edge agent (site, device id, role, broker account)."""
+        return self.directory / "agent.env"
+
+    @property
     def config_path(self) -> Path:
         """The config the device runs."""
         return self.directory / "config.json"
@@ -135,32 +147,106 @@ def enrol(
     return store_identity(out_dir, enrolled, key_pem)
 
 
-def app_environment(enrolled: EnrolResponse, directory: Path) -> str:
-    """The MOTCUA_* variables the kiosk and display apps read (sourced by the kiosk session script).
+def device_broker_url(enrolled: EnrolResponse) -> str:
+    """The site broker a device connects to: the one enrolment named, else the server's host on the site
+    listener (mqtts://HOST:8883 behind an https:// server, the demo's mqtt://HOST:1883 behind http://)."""
+    named = enrolled.mqtt.url or enrolled.config.broker_url
+    if named:
+        return named
+    server = urlparse(enrolled.config.server_url)
+    host = server.hostname or "127.0.0.1"
+    host = f"[{host}]" if ":" in host else host
+    return f"mqtts://{host}:8883" if server.scheme == "https" else f"mqtt://{host}:1883"
 
-    A display reaches the site broker over mqtts:// trusting only the site CA and presenting its own
-    certificate: the identity files stored in ``directory`` (absolute paths).
+
+def app_values(identity: Identity, config: DeviceConfig) -> dict[str, str]:
+    """The MOTCUA_* variables of the device's app (its role's settings class only), from identity and config.
+
+    A display reaches the site broker trusting only the site CA and presenting its own certificate: the
+    identity's files (absolute paths) when the broker is mqtts://.
     """
-    where = directory.resolve()
-    broker = enrolled.mqtt.url or enrolled.config.broker_url or ""
-    values = {
-        "MOTCUA_DISPLAY_BROKER": broker,
-        "MOTCUA_DISPLAY_USERNAME": enrolled.mqtt.username,
-        "MOTCUA_DISPLAY_PASSWORD": enrolled.mqtt.password,
-        "MOTCUA_DISPLAY_CA_FILE": str(where / "ca.pem") if broker else "",
-        "MOTCUA_DISPLAY_CERT_FILE": str(where / "cert.pem") if broker else "",
-        "MOTCUA_DISPLAY_KEY_FILE": str(where / "key.pem") if broker else "",
-        "MOTCUA_DISPLAY_SITE": enrolled.site,
-        "MOTCUA_DISPLAY_DEVICE_ID": enrolled.device_id,
-        "MOTCUA_DISPLAY_COUNTER": enrolled.counter_id or "",
-        "MOTCUA_DISPLAY_LANG": enrolled.config.language,
-        "MOTCUA_KIOSK_SERVER_URL": enrolled.config.server_url,
-        "MOTCUA_KIOSK_TOKEN": enrolled.api_token,
-        "MOTCUA_KIOSK_SITE": enrolled.site,
-        "MOTCUA_KIOSK_COUNTER": enrolled.counter_id or "",
-        "MOTCUA_KIOSK_LANGUAGE": enrolled.config.language,
+    where = identity.directory.resolve()
+    if identity.role in ("display", "counter_display"):
+        tls = (identity.mqtt_url or "").startswith(("mqtts://", "ssl://"))
+        return {
+            "MOTCUA_DISPLAY_KIND": "counter" if identity.role == "counter_display" else "waiting-room",
+            "MOTCUA_DISPLAY_BROKER": identity.mqtt_url or "",
+            "MOTCUA_DISPLAY_USERNAME": identity.mqtt_username,
+            "MOTCUA_DISPLAY_PASSWORD": identity.mqtt_password,
+            "MOTCUA_DISPLAY_CA_FILE": str(where / "ca.pem") if tls else "",
+            "MOTCUA_DISPLAY_CERT_FILE": str(where / "cert.pem") if tls else "",
+            "MOTCUA_DISPLAY_KEY_FILE": str(where / "key.pem") if tls else "",
+            "MOTCUA_DISPLAY_SITE": identity.site,
+            "MOTCUA_DISPLAY_DEVICE_ID": identity.device_id,
+            "MOTCUA_DISPLAY_COUNTER": (identity.counter_id or "") if identity.role == "counter_display" else "",
+            "MOTCUA_DISPLAY_LANG": config.language,
+            "MOTCUA_DISPLAY_ORIENTATION": config.layout.orientation,
+        }
+    if identity.role == "feedback":
+        return {
+            "MOTCUA_TABLET_SERVER": config.server_url,
+            "MOTCUA_TABLET_TOKEN": identity.api_token,
+            "MOTCUA_TABLET_COUNTER": identity.counter_id or "",
+            "MOTCUA_TABLET_LANG": config.language,
+        }
+    printer = config.printer
+    return {
+        "MOTCUA_KIOSK_SERVER_URL": config.server_url,
+        "MOTCUA_KIOSK_TOKEN": identity.api_token,
+        "MOTCUA_KIOSK_SITE": identity.site,
+        "MOTCUA_KIOSK_DEVICE_ID": identity.device_id,
+        "MOTCUA_KIOSK_LANG": config.language,
+        "MOTCUA_KIOSK_PRINTER": f"usb:{printer.usb_vendor}:{printer.usb_product}" if printer.enabled else "",
     }
-    return "".join(f"{name}={shlex.quote(value)}\n" for name, value in values.items() if value)
+
+
+def required_app_keys(role: str, values: Mapping[str, str]) -> list[str]:
+    """What the app of ``role`` cannot run without (a TLS broker needs the site CA, a certificate and its key)."""
+    if role in ("display", "counter_display"):
+        keys = ["MOTCUA_DISPLAY_KIND", "MOTCUA_DISPLAY_BROKER", "MOTCUA_DISPLAY_SITE", "MOTCUA_DISPLAY_DEVICE_ID"]
+        if role == "counter_display":
+            keys.append("MOTCUA_DISPLAY_COUNTER")
+        if values.get("MOTCUA_DISPLAY_BROKER", "").startswith(("mqtts://", "ssl://")):
+            keys += ["MOTCUA_DISPLAY_CA_FILE", "MOTCUA_DISPLAY_CERT_FILE", "MOTCUA_DISPLAY_KEY_FILE"]
+        if values.get("MOTCUA_DISPLAY_USERNAME"):
+            keys.append("MOTCUA_DISPLAY_PASSWORD")
+        return keys
+    if role == "feedback":
+        return ["MOTCUA_TABLET_SERVER", "MOTCUA_TABLET_TOKEN"]
+    return ["MOTCUA_KIOSK_SERVER_URL", "MOTCUA_KIOSK_TOKEN", "MOTCUA_KIOSK_SITE", "MOTCUA_KIOSK_DEVICE_ID"]
+
+
+def agent_values(identity: Identity) -> dict[str, str]:
+    """The MOTCUA_AGENT_* variables of the device's edge agent: site, device id, role, broker with its account."""
+    broker = identity.mqtt_url or ""
+    if broker and identity.mqtt_username:
+        scheme, _, rest = broker.partition("://")
+        account = f"{quote(identity.mqtt_username, safe='')}:{quote(identity.mqtt_password, safe='')}"
+        broker = f"{scheme}://{account}@{rest}"
+    return {
+        "MOTCUA_AGENT_SITE_ID": identity.site,
+        "MOTCUA_AGENT_DEVICE_ID": identity.device_id,
+        "MOTCUA_AGENT_ROLE": identity.role,
+        "MOTCUA_AGENT_BROKER_URL": broker,
+    }
+
+
+def write_agent_env(identity: Identity) -> str:
+    """Write ``agent.env`` (0600), checked against the edge agent's settings; EnvFileError writes nothing."""
+    values = agent_values(identity)
+    return write_checked_env(identity.agent_env_path, values, COMMAND_PREFIXES["agent"], required=list(values))
+
+
+def write_app_env(identity: Identity, config: DeviceConfig) -> str:
+    """Write ``app.env`` (0600) after checking it against the settings class of the device's app.
+
+    EnvFileError (nothing written) when a variable is one the app does not read, a required one is missing
+    or a value is refused: the device fails here, at enrolment or config time, not as a dark screen.
+    """
+    values = app_values(identity, config)
+    prefixes = COMMAND_PREFIXES[ROLE_COMMAND[identity.role]]
+    required = required_app_keys(identity.role, values)
+    return write_checked_env(identity.app_env_path, values, prefixes, required=required)
 
 
 def store_identity(out_dir: Path, enrolled: EnrolResponse, key_pem: bytes) -> Identity:
@@ -177,12 +263,14 @@ def store_identity(out_dir: Path, enrolled: EnrolResponse, key_pem: bytes) -> Id
         "counter_id": enrolled.counter_id,
         "server_url": enrolled.config.server_url,
         "api_token": enrolled.api_token,
-        "mqtt_url": enrolled.mqtt.url,
+        "mqtt_url": device_broker_url(enrolled),
         "mqtt_username": enrolled.mqtt.username,
         "mqtt_password": enrolled.mqtt.password,
         "ca_fingerprint": fingerprint_of_pem(enrolled.ca_pem),
     }
     write_private(directory / "identity.json", json.dumps(identity, indent=2))
-    write_private(directory / "app.env", app_environment(enrolled, directory))
+    stored = Identity.load(directory)
+    write_app_env(stored, enrolled.config)
+    write_agent_env(stored)
     logger.info("enrolled as %s (%s) at site %s", enrolled.device_id, enrolled.role, enrolled.site)
-    return Identity.load(directory)
+    return stored

@@ -1,4 +1,5 @@
-"""The device's provisioning agent: applies configs published to it and reports the version it runs."""
+"""The device's provisioning agent: applies configs published to it (``config.json`` and the app's checked
+``app.env``, read at the app's next start) and reports the version it runs."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from paho.mqtt.client import MQTTMessageInfo
 
 from motcua.contract.mqtt import DeviceStatus, encode_payload, topic_device_config, topic_device_status
 from motcua.contract.provisioning import DeviceConfig
+from motcua.runtime.envfile import EnvFileError
 from motcua.runtime.files import write_private
 from motcua.runtime.mqtt import BrokerAddress, MqttConnection, parse_broker_url
-from provisioning.client import Identity
+from provisioning.client import Identity, write_app_env
 
 logger = logging.getLogger(__name__)
 
@@ -95,9 +97,17 @@ class DeviceAgent:
             return
         with self._lock:
             if config.version > self.version:
-                write_private(self.identity.config_path, config.model_dump_json(indent=2))
-                if self._apply is not None:
-                    self._apply(config)
-                self.config = config
-                logger.info("config version %d applied", config.version)
+                self._take(config)
         self._report()
+
+    def _take(self, config: DeviceConfig) -> None:
+        try:  # the app's settings first: a config the app could not read is refused, not applied
+            write_app_env(self.identity, config)
+        except EnvFileError as exc:
+            logger.warning("config version %d refused: %s", config.version, exc)
+            return
+        write_private(self.identity.config_path, config.model_dump_json(indent=2))
+        if self._apply is not None:
+            self._apply(config)
+        self.config = config
+        logger.info("config version %d applied", config.version)

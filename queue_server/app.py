@@ -91,6 +91,9 @@ def create_app(settings: ServerSettings, *, service: QueueService | None = None,
     install_error_handlers(app)
     router_lifespans.extend(_wire(app, service, settings))
     _mount_console(app, service, hub, settings)
+    from queue_server.metrics import install_metrics
+
+    install_metrics(app, service, publisher)  # per-route request metrics and GET /metrics (docs/metrics.md)
     return app
 
 
@@ -132,6 +135,7 @@ def _wire(app: FastAPI, service: QueueService, settings: ServerSettings) -> list
     from queue_server.api import (
         catalogue,
         counters,
+        desk_print,
         dossiers,
         events,
         feedback,
@@ -141,11 +145,11 @@ def _wire(app: FastAPI, service: QueueService, settings: ServerSettings) -> list
         staffing,
         tickets,
     )
-    from queue_server.dossiers import DossierDesk
+    from queue_server.dossiers import build_desk
     from queue_server.feedback import FeedbackDesk
     from queue_server.scoring import load_scorer_factory
 
-    app.state.dossiers = DossierDesk(service, catalogue.catalogue(), settings.dossier_retention_days)
+    app.state.dossiers = build_desk(service, settings, catalogue.catalogue())
     fb = settings.feedback
     # The ONNX scorer is another deployable's: found through the motcua.scorers entry point, never imported.
     desk = FeedbackDesk(
@@ -161,6 +165,7 @@ def _wire(app: FastAPI, service: QueueService, settings: ServerSettings) -> list
     provisioning.install(app)
     for module in (catalogue, counters, dossiers, events, feedback, health, provisioning, site, staffing, tickets):
         app.include_router(module.router)
+    app.include_router(desk_print.router)  # the desk's printouts and capture devices, the department page
 
     @asynccontextmanager
     async def feedback_desk(_app: FastAPI) -> AsyncIterator[None]:

@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 
 from queue_server.store.db import Database
 
-ROLES = ("kiosk", "counter", "display", "feedback", "agent", "admin")  # agent: the site's edge agent
+# agent: the site's edge agent; department: a competent department's staff (dossiers sent to it)
+ROLES = ("kiosk", "counter", "display", "feedback", "agent", "admin", "department")
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,16 @@ class Principal:
     role: str
     counter_id: str | None
     label: str
+    department: str | None = None  # a department token's department code (None: every department)
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(db: Database, role: str, *, counter_id: str | None = None, label: str = "") -> str:
+def create_token(
+    db: Database, role: str, *, counter_id: str | None = None, label: str = "", department: str | None = None
+) -> str:
     """Create a token and return it; only its hash is stored."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
@@ -43,8 +47,9 @@ def create_token(db: Database, role: str, *, counter_id: str | None = None, labe
     token = f"mc_{secrets.token_urlsafe(32)}"
     with db.transaction() as conn:
         conn.execute(
-            "INSERT INTO tokens (id, token_hash, role, counter_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (secrets.token_hex(6), _hash(token), role, counter_id, label, datetime.now(UTC).isoformat()),
+            "INSERT INTO tokens (id, token_hash, role, counter_id, label, created_at, department)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (secrets.token_hex(6), _hash(token), role, counter_id, label, datetime.now(UTC).isoformat(), department),
         )
         _bump_tokens_version(conn)
     forget_cached_tokens()
@@ -102,12 +107,15 @@ def authenticate(db: Database, token: str) -> Principal | None:
     if hit is not None and hit[0] > now and hit[1] == version:
         return hit[2]
     rows = db.read(
-        "SELECT id, role, counter_id, label FROM tokens WHERE token_hash = ? AND revoked_at IS NULL", (digest,)
+        "SELECT id, role, counter_id, label, department FROM tokens WHERE token_hash = ? AND revoked_at IS NULL",
+        (digest,),
     )
     principal = None
     if rows:
         row = rows[0]
-        principal = Principal(str(row["id"]), str(row["role"]), row["counter_id"], str(row["label"]))  # type: ignore[arg-type]
+        principal = Principal(
+            str(row["id"]), str(row["role"]), row["counter_id"], str(row["label"]), row["department"]  # type: ignore[arg-type]
+        )
     with _cache_lock:
         if len(_cache) > 10_000:
             _cache.clear()

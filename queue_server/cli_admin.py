@@ -18,6 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     token.add_argument("--role", choices=ROLES, required=True, help="what the token may do")
     token.add_argument("--counter", default=None, help="the counter a counter token acts on")
     token.add_argument("--label", default="", help="a note, e.g. the device name")
+    token.add_argument("--department", default=None, help="the department a department token sees (default: all)")
     tokens = sub.add_parser("list-tokens", help="list tokens (without secrets)")
     add_data_dir(tokens, required=True)
     revoke = sub.add_parser(
@@ -39,7 +40,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.admin_command == "create-token":
             try:
-                print(create_token(db, args.role, counter_id=args.counter, label=args.label))
+                made = create_token(
+                    db, args.role, counter_id=args.counter, label=args.label, department=args.department
+                )
+                print(made)
             except ValueError as exc:
                 print(f"motcua admin: {exc}", file=sys.stderr)
                 return 2

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from pathlib import Path
 
 
 def configure_logging(verbose: bool = False) -> None:
     """Logging for an entry point: one line per record, never citizen personal data."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    from motcua.runtime.logging import configure_logging as configure
+
+    configure(verbose=verbose, quiet=("uvicorn.access",), identifier="motcua-server")
 
 
 def add_data_dir(parser: argparse.ArgumentParser, *, required: bool = False) -> None:

@@ -110,6 +110,18 @@ class ServerSettings(BaseSettings):
     dossier_retention_days: int = Field(
         30, ge=1, le=3650, description="Days a dossier's personal form data is kept on the server before it is purged."
     )
+    dossier_archive_years: int = Field(
+        10, ge=1, le=100, description="Years a received dossier, its form data and papers are kept (archive period)."
+    )
+    dossier_site_code: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_.]{1,40}$", description="Agency code in dossier codes (default: the site id)."
+    )
+    paper_max_bytes: int = Field(20_000_000, ge=1000, description="Largest paper upload accepted (bytes).")
+    counter_printers: dict[str, str] = Field(
+        default_factory=dict,
+        description='Network ESC/POS printer (TCP, port 9100 by default) of each counter, JSON'
+        ' {"counter_id": "host:port"}: the receipt and supplement slips printed at the desk.',
+    )
     comment_retention_days: int = Field(
         90,
         ge=1,

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(mosquitto chromium espeak-ng libespeak-ng1 fonts-dejavu-core libgl1 libegl1 libgles2 libgl1-mesa-dri
-          libmtdev1 sox postgresql)
+          libmtdev1 sox postgresql tesseract-ocr tesseract-ocr-vie sane-utils poppler-utils mmdebstrap)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

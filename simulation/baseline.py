@@ -1,41 +1,20 @@
-"""The wait estimator as it was before the simulation work, kept verbatim as the baseline of the reports."""
+"""The wait estimator as it was before the simulation work, kept verbatim as the baseline of the reports.
+
+Only its replay is kept here: what that work did not change (the result, a service's typical minutes, the
+class-aware sum for very long queues) is the estimator's own, ``queue_server.core.estimate``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
+from queue_server.core.estimate import WaitEstimate, rough_estimate, service_minutes
 from queue_server.core.model import Counter, CounterStatus, QueueConfig, Service, Ticket, TicketStatus
 from queue_server.core.policy import choose_next
 
-MIN_SERVICE_MIN = 0.5
-MAX_SERVICE_MIN = 120.0
 MAX_REPLAY = 80  # beyond this many waiting tickets the replay (quadratic) gives way to a class-aware sum
-
-
-def update_ewma(previous: float | None, observed_min: float, alpha: float) -> float:
-    """New EWMA after one observed service time (clamped to a plausible range)."""
-    value = min(max(observed_min, MIN_SERVICE_MIN), MAX_SERVICE_MIN)
-    if previous is None:
-        return value
-    return alpha * value + (1.0 - alpha) * previous
-
-
-@dataclass(frozen=True)
-class WaitEstimate:
-    """Minutes until the ticket is called, and how many tickets are called before it."""
-
-    minutes: float
-    people_ahead: int
-    counters_open: int
-
-
-def _service_minutes(service: str, service_times: Mapping[str, float], services: Mapping[str, Service]) -> float:
-    if service in service_times:
-        return service_times[service]
-    known = services.get(service)
-    return known.default_service_min if known else 8.0
 
 
 def estimate_wait(
@@ -61,7 +40,7 @@ def estimate_wait(
     relevant = [c for c in counters if c.status != CounterStatus.CLOSED] if open_ids else list(serving)
     queue = [t for t in waiting if t.status == TicketStatus.WAITING and t.id != target.id] + [target]
     if len(queue) > MAX_REPLAY:
-        return _rough_estimate(target, queue, serving, services, service_times, now, config)
+        return rough_estimate(target, queue, serving, services, service_times, config)
     free_at: dict[str, datetime] = {}
     state: dict[str, Counter] = {}
     for counter in relevant:
@@ -69,7 +48,7 @@ def estimate_wait(
         ready = now
         if current is not None:
             begun = current.started_at or current.called_at or now
-            remaining = _service_minutes(current.service, service_times, services) - (now - begun).total_seconds() / 60
+            remaining = service_minutes(current.service, service_times, services) - (now - begun).total_seconds() / 60
             ready = now + timedelta(minutes=max(remaining, 0.5))
         free_at[counter.id] = ready
         state[counter.id] = replace(counter, status=CounterStatus.OPEN)
@@ -90,7 +69,7 @@ def estimate_wait(
             if target.service in state[counter_id].services:
                 ahead += 1
             state[counter_id] = replace(state[counter_id], priority_streak=choice.priority_streak)
-            duration = _service_minutes(choice.ticket.service, service_times, services)
+            duration = service_minutes(choice.ticket.service, service_times, services)
             free_at[counter_id] = at + timedelta(minutes=duration)
             remaining_queue = [t for t in remaining_queue if t.id != choice.ticket.id]
             progressed = True
@@ -98,39 +77,3 @@ def estimate_wait(
         if not progressed:
             break
     return None
-
-
-def _rough_estimate(
-    target: Ticket,
-    queue: Sequence[Ticket],
-    serving: Sequence[Counter],
-    services: Mapping[str, Service],
-    service_times: Mapping[str, float],
-    now: datetime,
-    config: QueueConfig,
-) -> WaitEstimate:
-    """For very long queues: the work ahead of the target in its counters' services, over those counters.
-
-    Ahead of a normal ticket: earlier normal tickets and every priority ticket (they go first). Ahead of a
-    priority ticket: earlier priority tickets, and one normal ticket per ``max_priority_in_row`` of them
-    (the interleave). Reinstated tickets and open appointments are always ahead.
-    """
-    codes = {code for c in serving for code in c.services}
-    others = [t for t in queue if t.service in codes and t.id != target.id]
-    always = [t for t in others if t.head_of_queue or t.appointment_start is not None]
-    rest = [t for t in others if not (t.head_of_queue or t.appointment_start is not None)]
-    earlier_priority = [t for t in rest if t.priority is not None and t.issued_at <= target.issued_at]
-    if target.priority is None:
-        ahead = (
-            always
-            + [t for t in rest if t.priority is not None]
-            + [t for t in rest if t.priority is None and t.issued_at <= target.issued_at]
-        )
-    else:
-        normal = sorted((t for t in rest if t.priority is None), key=lambda t: t.issued_at)
-        interleaved = normal[: len(earlier_priority) // max(config.max_priority_in_row, 1)]
-        ahead = always + earlier_priority + interleaved
-    work = sum(_service_minutes(t.service, service_times, services) for t in ahead)
-    open_count = sum(1 for c in serving if c.status != CounterStatus.CLOSED)
-    minutes = work / max(open_count or len(serving), 1)
-    return WaitEstimate(round(minutes, 2), len(ahead), open_count)

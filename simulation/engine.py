@@ -117,7 +117,7 @@ class CoreBackend:
         if self.knowledge == "baseline":
             from simulation import baseline
 
-            self.estimator = baseline.estimate_wait  # type: ignore[assignment]  # the same contract, older types
+            self.estimator = baseline.estimate_wait  # the same contract
         elif self.knowledge != "none":
             from simulation.forecast import plan_outlook
 

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import log_scan
 import pytest
 
 from motcua.runtime.broker import BrokerProcess, mosquitto_path, start_broker
@@ -29,7 +30,12 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _skipped.append(report.nodeid)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    log_scan.install()  # every log record of the run is checked for personal data (tests/support/log_scan.py)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    log_scan.finish(session)  # ... and the subprocesses' *.log files; a hit fails the session
     if os.environ.get("CI") and _skipped and exitstatus == 0:
         print(f"\n{len(_skipped)} test(s) skipped in CI, which is not allowed: {', '.join(_skipped[:10])}")
         session.exitstatus = 1

@@ -27,8 +27,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "contrast_off": {"vi": "Màu thường", "en": "Normal colours"},
     "listen": {"vi": "Nghe hướng dẫn", "en": "Read aloud"},
     "offline_banner": {
-        "vi": "Đang mất kết nối máy chủ: vẫn xem được thủ tục, nhưng tạm thời chưa lấy được số",
-        "en": "The server is unreachable: you can browse procedures, but tickets cannot be issued right now",
+        "vi": "Không kết nối được máy chủ điểm {site}: vẫn xem được thủ tục, nhưng tạm thời chưa lấy được số",
+        "en": "No connection to the server of site {site}: you can browse procedures, but tickets cannot be"
+        " issued right now",
     },
     # welcome (attract loop)
     "welcome_title": {"vi": "Xin chào quý công dân", "en": "Welcome"},

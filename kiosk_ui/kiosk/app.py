@@ -227,7 +227,7 @@ class KioskApp(App):  # type: ignore[misc]
     def refresh_banner(self) -> None:
         """The offline banner: shown while the server does not answer."""
         offline = not self.controller.online
-        self.root_widget.banner = t("offline_banner", self.lang) if offline else ""
+        self.root_widget.banner = t("offline_banner", self.lang, site=self.settings.site) if offline else ""
 
     def _on_flow(self, what: str) -> None:
         if what == "prefs":

@@ -128,6 +128,13 @@ class CatalogueSource:
             self.save_cache(catalogue)
         return catalogue
 
+    def ping(self) -> bool:
+        """True when the server answers its health check now (short timeout: this runs every few seconds)."""
+        try:
+            return self._http.get("/api/v1/healthz", timeout=min(2.0, self.settings.request_timeout_s)).is_success
+        except httpx.HTTPError:
+            return False
+
     def procedure(self, code: str) -> ProcedureDetail | None:
         """One procedure's page from the server; None when it cannot be had."""
         try:

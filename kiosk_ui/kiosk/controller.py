@@ -59,11 +59,12 @@ class KioskController(FormActions, FeedbackActions):
         self._clock = clock
         self.offset = 0.0  # tests and demos move the kiosk's clock forward
         self.online = True
+        self.last_heard: float | None = None  # the kiosk's clock when the server last answered
         self.inflight = 0
         self._lock = threading.Lock()
         self._pools = {
             name: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"kiosk-{name}")
-            for name in ("net", "bg", "print", "camera")
+            for name in ("net", "bg", "print", "camera", "probe")
         }
         self._scan_stop = threading.Event()
         self._search_trigger = Clock.create_trigger(lambda _dt: self._search_now(), 0.3)
@@ -133,6 +134,27 @@ class KioskController(FormActions, FeedbackActions):
         if cached is not None:
             self.flow.set_catalogue(cached)
         self.refresh_catalogue()
+        Clock.schedule_interval(lambda _dt: self.probe(), self.settings.server_probe_s)
+
+    def heard(self) -> None:
+        """The server answered: back online (the banner goes)."""
+        self.last_heard = self.now()
+        if not self.online:
+            self.online = True
+            self.app.refresh_banner()
+
+    def unheard(self) -> None:
+        """The server did not answer: offline once nothing was heard for ``server_silence_s`` (or ever)."""
+        silent = self.last_heard is None or self.now() - self.last_heard >= self.settings.server_silence_s
+        if silent and self.online:
+            self.online = False
+            self.app.refresh_banner()
+
+    def probe(self) -> None:
+        """Ask the server whether it is there (its health endpoint), on a thread of its own."""
+        self._run(
+            "probe", self.source.ping, lambda ok: self.heard() if ok else self.unheard(), lambda _e: self.unheard()
+        )
 
     def refresh_catalogue(self) -> None:
         """Fetch the public catalogue; on failure keep what we have and try again later."""
@@ -144,6 +166,7 @@ class KioskController(FormActions, FeedbackActions):
                 self.app.refresh_banner()
                 return
             self.online = True
+            self.last_heard = self.now()
             if complete or not self.flow.catalogue.details:
                 self.flow.set_catalogue(catalogue)
             self.app.refresh_banner()
@@ -303,7 +326,7 @@ class KioskController(FormActions, FeedbackActions):
 
     def _send_ticket(self, request: TicketRequest) -> None:
         def done(ticket: TicketView) -> None:
-            self.online = True
+            self.heard()
             logger.info("ticket %s issued (service %s, priority %s)", ticket.number, ticket.service, ticket.priority)
             if self.flow.ticket_issued(request.visit, ticket):
                 self._print(request.visit)

@@ -6,7 +6,7 @@ Pure: the ledger, the site list, device and alert counts and ``now`` are passed 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -146,10 +146,16 @@ def targets() -> dict[str, Any]:
     }
 
 
-def overview(ledger: Ledger, ctx: Context, now: datetime) -> dict[str, Any]:
-    """Every site's live status, period ranking and productivity, and the province's totals."""
+def overview(ledger: Ledger, ctx: Context, now: datetime, *, only: Collection[str] | None = None) -> dict[str, Any]:
+    """Every site's live status, period ranking and productivity, and the province's totals.
+
+    ``only``: the rows and totals of these sites alone (what a site manager may see); they are still ranked
+    among all the sites of their level.
+    """
     today = local_day(now)
     tots, ranked, work = _rank_inputs(ledger, ctx, now)
+    if only is not None:
+        ranked = [r for r in ranked if r.site in only]
     rows: list[dict[str, Any]] = []
     all_waits: list[float] = []
     province = {"waiting_now": 0, "waiting_over_target": 0, "arrivals_today": 0, "served_today": 0}
@@ -206,9 +212,9 @@ def overview(ledger: Ledger, ctx: Context, now: datetime) -> dict[str, Any]:
             "within_target_pct": pct(within, called + late),
             "satisfaction_pct": pct(satisfied, feedback),
             "negative_pct": pct(negative, scored),
-            "devices": sum(d.total for d in ctx.devices.values()),
-            "devices_offline": sum(d.offline for d in ctx.devices.values()),
-            "open_alerts": sum(ctx.open_alerts.values()),
+            "devices": sum(d.total for s, d in ctx.devices.items() if only is None or s in only),
+            "devices_offline": sum(d.offline for s, d in ctx.devices.items() if only is None or s in only),
+            "open_alerts": sum(n for s, n in ctx.open_alerts.items() if only is None or s in only),
         },
         "targets": targets(),
         "sites": rows,

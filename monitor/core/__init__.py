@@ -1,4 +1,5 @@
-"""Pure monitor logic (alert rules, device presence, role names): no I/O, the clock passed in."""
+"""Pure monitor logic (alert rules, device presence, role names; access rules in ``monitor.core.access``):
+no I/O, the clock passed in."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ class DashboardService:
         self._devices: list[Any] = []
         self._site_seen: dict[str, datetime | None] = {}
         self.rules = AlertRules()
-        self._overview: tuple[tuple[Any, ...], float, dict[str, Any]] | None = None
+        self._overview: dict[frozenset[str] | None, tuple[tuple[Any, ...], float, dict[str, Any]]] = {}
         self._pages: dict[str, tuple[tuple[Any, ...], float, dict[str, Any]]] = {}
         self.stats: dict[str, Any] = {"events": 0, "load_seconds": None, "overview_ms": None, "refreshes": 0}
         self._warming: threading.Thread | None = None
@@ -171,21 +171,25 @@ class DashboardService:
         return (self.ledger.version, id(self._context))
 
     # views
-    def overview(self) -> dict[str, Any]:
-        """The province overview, recomputed when something changed or it is ``max_age_seconds`` old."""
+    def overview(self, sites: frozenset[str] | None = None) -> dict[str, Any]:
+        """The province overview (of ``sites`` only, when given: a site manager's view), recomputed when
+        something changed or it is ``max_age_seconds`` old."""
         self.refresh()
         with self._lock:
             key = self._key()
-            cached = self._overview
+            cached = self._overview.get(sites)
             if cached is not None and cached[0] == key and time.monotonic() - cached[1] < self.max_age_seconds:
                 return cached[2]
             started = time.perf_counter()
-            data = views.overview(self.ledger, self.context, self.clock())
+            data = views.overview(self.ledger, self.context, self.clock(), only=sites)
             elapsed = round(1000 * (time.perf_counter() - started), 1)
             data["version"] = self.ledger.version
             data["compute_ms"] = elapsed
+            data["scope"] = None if sites is None else sorted(sites)
             self.stats["overview_ms"] = elapsed
-            self._overview = (key, time.monotonic(), data)
+            if len(self._overview) > 256:
+                self._overview.clear()
+            self._overview[sites] = (key, time.monotonic(), data)
             return data
 
     def has_site(self, site: str) -> bool:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from datetime import datetime
 
+from monitor.generator.accounts import print_demo_accounts
 from monitor.generator.build import generate
 
 
@@ -21,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=717, help="random seed (same seed, same province)")
     parser.add_argument("--now", help="end of the history, ISO-8601 with offset (default: the current time)")
     parser.add_argument("--force", action="store_true", help="write even if the store already holds events")
+    parser.add_argument("--no-accounts", action="store_true", help="do not create the demo accounts")
+    parser.add_argument("--login-url", default="http://127.0.0.1:8100/login", help="where the monitor will be served")
     args = parser.parse_args(argv)
 
     from monitor.store import open_store
@@ -36,13 +39,22 @@ def main(argv: list[str] | None = None) -> int:
             if done % 15 == 0 or done == total:
                 print(f"  {done}/{total} sites, {events:,} events", file=sys.stderr)
 
-        report = generate(store, sites=args.sites, weeks=args.weeks, seed=args.seed, now=now, progress=progress)
+        report = generate(
+            store,
+            sites=args.sites,
+            weeks=args.weeks,
+            seed=args.seed,
+            now=now,
+            progress=progress,
+            accounts=not args.no_accounts,
+        )
     finally:
         store.close()
     print(
         f"{report.sites} sites, {report.days} days, {report.events:,} events, {report.devices} devices "
         f"({report.devices_offline} offline), {report.alerts} alerts in {report.seconds} s"
     )
+    print_demo_accounts(report.accounts, args.login_url)
     return 0
 
 

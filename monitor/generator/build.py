@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from monitor.analytics.model import VN_TZ, local_day
+from monitor.generator.accounts import DemoAccount, create_demo_accounts
 from monitor.generator.province import SiteProfile, province_sites
 from monitor.generator.simulate import Counter, counters_of, simulate_day
 from motcua.contract.uplink import Alert, UplinkBatch, UplinkEvent
@@ -29,6 +30,7 @@ class GenerationReport:
     devices_offline: int
     alerts: int
     seconds: float
+    accounts: tuple[DemoAccount, ...] = ()
 
 
 def site_events(profile: SiteProfile, *, weeks: int, now: datetime, seed: int) -> Iterator[UplinkEvent]:
@@ -144,8 +146,10 @@ def generate(
     now: datetime | None = None,
     progress: Any = None,
     profiles: list[SiteProfile] | None = None,
+    accounts: bool = False,
 ) -> GenerationReport:
-    """Declare ``sites`` sites (or ``profiles``) and ingest ``weeks`` weeks of their events up to ``now``."""
+    """Declare ``sites`` sites (or ``profiles``) and ingest ``weeks`` weeks of their events up to ``now``;
+    with ``accounts``, also the demo accounts (their passwords in the report)."""
     started = time.perf_counter()
     now = now or datetime.now(UTC)
     profiles = profiles if profiles is not None else province_sites(sites, seed=seed)
@@ -170,7 +174,12 @@ def generate(
         total += len(events)
         if progress is not None:
             progress(index + 1, len(profiles), total)
+    made: tuple[DemoAccount, ...] = ()
+    if accounts:
+        managed = next((p.info.site for p in profiles if p.info.level == "district"), None)
+        made = create_demo_accounts(store, [p.info.site for p in profiles], managed=managed)
     return GenerationReport(
+        accounts=made,
         sites=len(profiles),
         days=7 * weeks + 1,
         events=total,

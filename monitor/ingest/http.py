@@ -1,5 +1,9 @@
 """The monitor's HTTP API: ``POST /api/v1/ingest`` (bearer site token) and read endpoints of the store.
 
+Every route passes the access guard (``monitor.auth.http.guard``, rules in ``monitor.core.access.RULES``):
+the ingest keeps its site tokens; the store's reads need a signed-in account or an API token, and answer
+only the sites it may read (``?site=`` of another site: 403).
+
 Serve it behind TLS: a reverse proxy (nginx/caddy) in front of uvicorn, or uvicorn's own
 ``--ssl-certfile/--ssl-keyfile`` (``motcua monitor --ssl-certfile ... --ssl-keyfile ...``).
 """
@@ -12,19 +16,17 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse
 
+from monitor.auth.http import PrincipalDep, guard, install
+from monitor.auth.service import AuthService
+from monitor.core.access import Principal
+from monitor.errors import ApiError
 from monitor.ingest.service import IngestService
 from monitor.store import Store
 from motcua.contract.mqtt import decode_payload
 from motcua.contract.uplink import UplinkAck, UplinkBatch
 from motcua.runtime.apidocs import mount_api_docs
 
-
-class ApiError(Exception):
-    """An error answered as JSON with a machine code and messages in Vietnamese and English."""
-
-    def __init__(self, status: int, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.status, self.code, self.message_vi, self.message_en = status, code, message_vi, message_en
+__all__ = ["ApiError", "create_app"]
 
 
 def _store(request: Request) -> Store:
@@ -59,18 +61,31 @@ def _event_json(e: Any) -> dict[str, Any]:
     }
 
 
-def create_app(store: Store, service: IngestService) -> FastAPI:
-    """The monitor's FastAPI app (the dashboard, when installed, is mounted on it by ``monitor.cli``)."""
-    app = FastAPI(title="motcua provincial monitor", version="1")
+def _scoped(principal: Principal, site: str | None) -> list[str | None]:
+    """The sites a read covers: the one asked for (the guard checked it), every site (None) for a principal
+    who reads them all, else each of the principal's sites."""
+    if site is not None or principal.sites is None:
+        return [site]
+    scoped: list[str | None] = [*sorted(principal.sites)]
+    return scoped
+
+
+def create_app(
+    store: Store, service: IngestService, *, auth: AuthService | None = None, cookie_secure: bool = True
+) -> FastAPI:
+    """The monitor's FastAPI app (the dashboard, when installed, is mounted on it by ``monitor.cli``).
+
+    ``cookie_secure=False`` only for plain-HTTP development on loopback (``motcua monitor --insecure-cookies``).
+    """
+    app = FastAPI(title="motcua provincial monitor", version="1", dependencies=[Depends(guard)])
     mount_api_docs(app, title="motcua provincial monitor API")
     app.state.store = store
     app.state.ingest = service
+    install(app, auth or AuthService(store), cookie_secure=cookie_secure)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(
-            {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en}, status_code=exc.status
-        )
+        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
 
     @app.post("/api/v1/ingest", response_model=UplinkAck, tags=["ingest"])
     async def ingest(request: Request, site: SiteDep) -> UplinkAck:
@@ -93,17 +108,21 @@ def create_app(store: Store, service: IngestService) -> FastAPI:
     @app.get("/api/v1/store/events", tags=["store"])
     def events(
         store: StoreDep,
+        principal: PrincipalDep,
         site: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
         type: Annotated[list[str] | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
     ) -> list[dict[str, Any]]:
-        """Stored events, oldest first."""
-        return [_event_json(e) for e in store.events(site, since, until, type, limit=limit)]
+        """Stored events, oldest first (of ``site``, else of every site the caller may read)."""
+        found = [e for s in _scoped(principal, site) for e in store.events(s, since, until, type, limit=limit)]
+        found.sort(key=lambda e: (e.at, e.site, e.seq, e.epoch))
+        return [_event_json(e) for e in found[:limit]]
 
     @app.get("/api/v1/store/sites", tags=["store"])
-    def sites(store: StoreDep) -> list[dict[str, Any]]:
+    def sites(store: StoreDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+        """The sites the caller may read."""
         return [
             {
                 "site": s.site,
@@ -113,10 +132,12 @@ def create_app(store: Store, service: IngestService) -> FastAPI:
                 "last_seen": s.last_seen.isoformat() if s.last_seen else None,
             }
             for s in store.sites()
+            if principal.may_see(s.site)
         ]
 
     @app.get("/api/v1/store/devices", tags=["store"])
-    def devices(store: StoreDep, site: str | None = None) -> list[dict[str, Any]]:
+    def devices(store: StoreDep, principal: PrincipalDep, site: str | None = None) -> list[dict[str, Any]]:
+        """The newest status of each device (of ``site``, else of every site the caller may read)."""
         return [
             {
                 "site": d.site,
@@ -127,11 +148,18 @@ def create_app(store: Store, service: IngestService) -> FastAPI:
                 "last_seen": d.last_seen.isoformat(),
                 "details": d.details,
             }
-            for d in store.devices(site)
+            for s in _scoped(principal, site)
+            for d in store.devices(s)
         ]
 
     @app.get("/api/v1/store/alerts", tags=["store"])
-    def alerts(store: StoreDep, site: str | None = None, open_only: bool = False) -> list[dict[str, Any]]:
-        return [a.to_alert().model_dump(mode="json") for a in store.alerts(site, open_only=open_only)]
+    def alerts(
+        store: StoreDep, principal: PrincipalDep, site: str | None = None, open_only: bool = False
+    ) -> list[dict[str, Any]]:
+        """Alerts (of ``site``, else of every site the caller may read)."""
+        found = [a for s in _scoped(principal, site) for a in store.alerts(s, open_only=open_only)]
+        found.sort(key=lambda a: (a.at, a.id))
+        return [a.to_alert().model_dump(mode="json") for a in found]
 
+    __import__("monitor.metrics").metrics.install_metrics(app)  # GET /metrics (docs/metrics.md)
     return app

@@ -12,7 +12,7 @@ PostgreSQL for tests and benchmarks); the ``_``-modules are the store's own.
 from __future__ import annotations
 
 from monitor.store.base import Store, open_store
-from monitor.store.rows import AlertRow, DeviceRow, SiteRow, StoredEvent
+from monitor.store.rows import AlertRow, ApiTokenRow, AuditRow, DeviceRow, SessionRow, SiteRow, StoredEvent, UserRow
 from monitor.store.schema import POSTGRES, SQLITE, UPGRADES, Dialect
 
 __all__ = [
@@ -20,10 +20,14 @@ __all__ = [
     "SQLITE",
     "UPGRADES",
     "AlertRow",
+    "ApiTokenRow",
+    "AuditRow",
     "DeviceRow",
     "Dialect",
+    "SessionRow",
     "SiteRow",
     "Store",
     "StoredEvent",
+    "UserRow",
     "open_store",
 ]

@@ -4,7 +4,8 @@ PostgreSQL, and ``open_store`` that picks the backend from a URL.
 Every write is one transaction; every method is thread-safe (one lock per store). The pieces:
 ``schema`` (dialects, DDL, in-place upgrades), ``_connection`` (transactions and value translation),
 ``_ingest`` (dedup ingest, device status), ``_events`` (read queries), ``_registry`` (sites, devices,
-site tokens), ``_alerts``; ``rows`` holds what the methods return.
+site tokens), ``_alerts``, ``_auth`` (accounts, sessions, API tokens, audit log); ``rows`` holds what the
+methods return.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from monitor.store._alerts import AlertsMixin
+from monitor.store._auth import AuthMixin
 from monitor.store._connection import utc_now
 from monitor.store._events import EventReadsMixin
 from monitor.store._ingest import IngestMixin
@@ -21,7 +23,7 @@ from monitor.store._registry import RegistryMixin
 from monitor.store.schema import POSTGRES, SQLITE
 
 
-class Store(IngestMixin, EventReadsMixin, RegistryMixin, AlertsMixin):
+class Store(IngestMixin, EventReadsMixin, RegistryMixin, AlertsMixin, AuthMixin):
     """The monitor's tables behind a small read/write interface (see ``monitor/store/README.md``)."""
 
 

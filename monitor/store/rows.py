@@ -96,3 +96,60 @@ class AlertRow:
                 "resolved_at": self.resolved_at.isoformat() if self.resolved_at else None,
             },
         )
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """A row of ``monitor_users``: an account of the monitor (``sites`` None: every site)."""
+
+    username: str
+    display_name: str
+    password_hash: str
+    role: str
+    sites: frozenset[str] | None
+    disabled: bool
+    created_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A row of ``monitor_sessions``: a signed-in browser (its cookie is kept only as a hash)."""
+
+    session_id: str
+    username: str
+    csrf_token: str
+    created_at: datetime
+    last_seen: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ApiTokenRow:
+    """A row of ``api_tokens``: a machine reader's bearer token, scoped like an account."""
+
+    token_id: str
+    token_hash: str
+    name: str
+    role: str
+    sites: frozenset[str] | None
+    created_by: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """A row of ``audit_log``: a sign-in, sign-out, export or change of accounts and tokens."""
+
+    id: int
+    at: datetime
+    action: str
+    ok: bool
+    actor: str
+    actor_kind: str
+    site: str | None
+    ip: str | None
+    detail: dict[str, Any]

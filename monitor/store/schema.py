@@ -85,6 +85,59 @@ def schema(d: Dialect) -> list[str]:
             token_hash TEXT PRIMARY KEY,
             site TEXT NOT NULL,
             created_at {ts} NOT NULL)""",
+        *auth_tables(d),
+    ]
+
+
+def auth_tables(d: Dialect) -> list[str]:
+    """The DDL of the accounts, sessions, API tokens, sign-in failures and the audit log (idempotent)."""
+    ts, js = d.timestamp, d.json
+    return [
+        f"""CREATE TABLE IF NOT EXISTS monitor_users (
+            username TEXT PRIMARY KEY,
+            display_name TEXT NOT NULL DEFAULT '',
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('operator', 'site_manager', 'viewer')),
+            sites TEXT,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at {ts} NOT NULL,
+            created_by TEXT NOT NULL DEFAULT '')""",
+        f"""CREATE TABLE IF NOT EXISTS login_failures (
+            username TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failure_at {ts} NOT NULL,
+            locked_until {ts})""",
+        f"""CREATE TABLE IF NOT EXISTS monitor_sessions (
+            session_hash TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL UNIQUE,
+            username TEXT NOT NULL,
+            csrf_token TEXT NOT NULL,
+            created_at {ts} NOT NULL,
+            last_seen {ts} NOT NULL,
+            expires_at {ts} NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS monitor_sessions_username ON monitor_sessions (username)",
+        f"""CREATE TABLE IF NOT EXISTS api_tokens (
+            token_id TEXT PRIMARY KEY,
+            token_hash TEXT NOT NULL,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('operator', 'site_manager', 'viewer')),
+            sites TEXT,
+            created_by TEXT NOT NULL,
+            created_at {ts} NOT NULL,
+            expires_at {ts},
+            revoked_at {ts},
+            last_used_at {ts})""",
+        f"""CREATE TABLE IF NOT EXISTS audit_log (
+            id {d.id_column},
+            at {ts} NOT NULL,
+            action TEXT NOT NULL,
+            ok INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            actor_kind TEXT NOT NULL,
+            site TEXT,
+            ip TEXT,
+            detail {js} NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)",
     ]
 
 
@@ -132,10 +185,22 @@ def _upgrade_devices_heartbeat(cur: Any, d: Dialect) -> bool:
     return True
 
 
+def _upgrade_auth_tables(cur: Any, d: Dialect) -> bool:
+    """Add the accounts, sessions, API tokens and audit log to a store made before the monitor required
+    login (its reads then answer only signed-in people and tokens: create the first operator with
+    ``motcua monitor create-user``). A new database gets them from ``schema()``."""
+    if not _columns(cur, d, "events") or _columns(cur, d, "monitor_users"):
+        return False
+    for statement in auth_tables(d):
+        cur.execute(statement)
+    return True
+
+
 Upgrade = Callable[[Any, Dialect], bool]
 
 # In-place upgrades of databases made by older versions, in order; each returns whether it changed anything.
 UPGRADES: tuple[tuple[str, Upgrade], ...] = (
     ("events_epoch", _upgrade_events_epoch),
     ("devices_heartbeat", _upgrade_devices_heartbeat),
+    ("auth_tables", _upgrade_auth_tables),
 )

@@ -23,7 +23,17 @@ __all__ = [
     "COUNTER_OPENED",
     "COUNTER_PAUSED",
     "COUNTER_RESUMED",
+    "DOSSIER_CANCELLED",
+    "DOSSIER_EVENTS",
+    "DOSSIER_FORWARDED",
+    "DOSSIER_PAPER_ADDED",
+    "DOSSIER_RECEIVED",
+    "DOSSIER_REFUSED",
+    "DOSSIER_RESULT_READY",
+    "DOSSIER_RETURNED",
     "DOSSIER_SUBMITTED",
+    "DOSSIER_SUPPLEMENTED",
+    "DOSSIER_SUPPLEMENT_REQUESTED",
     "EVENT_MODELS",
     "FEEDBACK_SUBMITTED",
     "TICKET_CALLED",
@@ -38,7 +48,14 @@ __all__ = [
     "AppointmentBooked",
     "CounterEvent",
     "DomainEvent",
+    "DossierClosed",
+    "DossierEvent",
+    "DossierForwarded",
+    "DossierPaperAdded",
+    "DossierReceived",
+    "DossierResultReady",
     "DossierSubmitted",
+    "DossierSupplementRequested",
     "EventData",
     "FeedbackSubmitted",
     "TicketCalled",
@@ -68,6 +85,15 @@ COUNTER_CLOSED: Final = "counter.closed"
 APPOINTMENT_BOOKED: Final = "appointment.booked"
 DOSSIER_SUBMITTED: Final = "dossier.submitted"
 FEEDBACK_SUBMITTED: Final = "feedback.submitted"
+DOSSIER_RECEIVED: Final = "dossier.received"
+DOSSIER_FORWARDED: Final = "dossier.forwarded"
+DOSSIER_SUPPLEMENT_REQUESTED: Final = "dossier.supplement_requested"
+DOSSIER_SUPPLEMENTED: Final = "dossier.supplemented"
+DOSSIER_RESULT_READY: Final = "dossier.result_ready"
+DOSSIER_RETURNED: Final = "dossier.returned"
+DOSSIER_CANCELLED: Final = "dossier.cancelled"
+DOSSIER_REFUSED: Final = "dossier.refused"
+DOSSIER_PAPER_ADDED: Final = "dossier.paper_added"
 
 CALL_EVENTS: Final = (TICKET_CALLED, TICKET_RECALLED)
 
@@ -159,6 +185,75 @@ class DossierSubmitted(EventData):
     service: str | None = None
 
 
+class DossierEvent(EventData):
+    """A dossier's transition at the desk or the department: ids, codes, who, when — never the citizen's
+    form values, names, ID numbers or free-text reasons (those stay in the site's dossier tables)."""
+
+    dossier_id: str
+    code: str | None = None  # the dossier code, once received
+    procedure_code: str
+    national_code: str | None = None
+    service: str | None = None
+    department: str | None = None
+    channel: str | None = None  # kiosk | desk
+    status: str
+    ticket_id: str | None = None
+    counter_id: str | None = None
+    staff_id: str | None = None
+    due_at: str | None = None  # ISO 8601, aware
+    due_date: str | None = None  # the appointment date, local
+
+
+class DossierReceived(DossierEvent):
+    """``dossier.received``: the desk's time for it (ticket call to receipt) and what was digitised."""
+
+    processing_days: float | None = None
+    on_the_spot: bool = False
+    prepared_at_kiosk: bool = False
+    called_at: str | None = None
+    desk_min: float | None = None
+    papers_required: int = 0
+    papers_received: int = 0
+    papers_digitised: int = 0
+
+
+class DossierForwarded(DossierEvent):
+    """``dossier.forwarded`` to ``department``."""
+
+
+class DossierSupplementRequested(DossierEvent):
+    """``dossier.supplement_requested``: which kinds of paper are asked for (the reason stays on the site)."""
+
+    kinds: list[str] = []
+    supplements: int = 1
+
+
+class DossierResultReady(DossierEvent):
+    """``dossier.result_ready``: on time (by the end of the due day) or early (a working day or more before)."""
+
+    received_at: str | None = None
+    on_time: bool | None = None
+    early: bool | None = None
+    result_digitised: bool = False
+
+
+class DossierClosed(DossierEvent):
+    """``dossier.supplemented|returned|cancelled|refused``: ``reason_given`` only, never the text."""
+
+    reason_given: bool = False
+    on_time: bool | None = None
+
+
+class DossierPaperAdded(DossierEvent):
+    """``dossier.paper_added``: a paper digitised (kind, pages, bytes), or a result (``is_result``)."""
+
+    paper_id: str
+    kind: str
+    pages: int = 0
+    size: int = 0
+    is_result: bool = False
+
+
 class FeedbackSubmitted(EventData):
     """``feedback.submitted``: ``comment`` is the citizen's free text — kept on the site, redacted by the
     edge agent before anything leaves it, never logged."""
@@ -194,7 +289,28 @@ EVENT_MODELS: Final[Mapping[str, type[EventData]]] = {
     APPOINTMENT_BOOKED: AppointmentBooked,
     DOSSIER_SUBMITTED: DossierSubmitted,
     FEEDBACK_SUBMITTED: FeedbackSubmitted,
+    DOSSIER_RECEIVED: DossierReceived,
+    DOSSIER_FORWARDED: DossierForwarded,
+    DOSSIER_SUPPLEMENT_REQUESTED: DossierSupplementRequested,
+    DOSSIER_SUPPLEMENTED: DossierClosed,
+    DOSSIER_RESULT_READY: DossierResultReady,
+    DOSSIER_RETURNED: DossierClosed,
+    DOSSIER_CANCELLED: DossierClosed,
+    DOSSIER_REFUSED: DossierClosed,
+    DOSSIER_PAPER_ADDED: DossierPaperAdded,
 }
+DOSSIER_EVENTS: Final = (
+    DOSSIER_SUBMITTED,
+    DOSSIER_RECEIVED,
+    DOSSIER_FORWARDED,
+    DOSSIER_SUPPLEMENT_REQUESTED,
+    DOSSIER_SUPPLEMENTED,
+    DOSSIER_RESULT_READY,
+    DOSSIER_RETURNED,
+    DOSSIER_CANCELLED,
+    DOSSIER_REFUSED,
+    DOSSIER_PAPER_ADDED,
+)
 
 
 def event_data(event_type: str, data: Mapping[str, Any]) -> EventData | None:

@@ -9,9 +9,10 @@ Layout under the root ``motcua/{site}/``:
 | ``queue/summary``                       | 1   | yes      | QueueSummary   | queue server   |
 | ``events``                              | 1   | no       | EventEnvelope  | queue server   |
 | ``device/{device}/status``              | 1   | yes      | DeviceStatus   | each device    |
-| ``device/{device}/config``              | 1   | yes      | (provisioning) | queue server   |
+| ``device/{device}/config``              | 1   | yes      | DeviceConfig   | queue server   |
 
-The module owns no connection: callers hand the topic and bytes to their own client.
+``DeviceConfig`` lives in ``motcua.contract.provisioning``. The module owns no connection: callers hand the topic
+and bytes to their own client.
 """
 
 from __future__ import annotations

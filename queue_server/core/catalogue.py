@@ -15,7 +15,9 @@ __all__ = [
     "FORM_FIELD_TYPES",
     "LEVELS",
     "PREFILL_SOURCES",
+    "PRESENTATIONS",
     "PROCEDURE_KEYS",
+    "RESULT_KIND",
     "Catalogue",
     "CatalogueError",
     "CatalogueField",
@@ -24,6 +26,7 @@ __all__ = [
     "FormField",
     "Procedure",
     "Service",
+    "derive_document",
     "parse_catalogue",
 ]
 
@@ -53,7 +56,27 @@ PROCEDURE_KEYS: tuple[str, ...] = (
     "keywords",
     "form",
 )
-_OPTIONAL_PROCEDURE_KEYS = frozenset({"national_code"})
+_OPTIONAL_PROCEDURE_KEYS = frozenset({"national_code", "department"})
+_DOCUMENT_KEYS = frozenset({"vi", "en"})
+_OPTIONAL_DOCUMENT_KEYS = frozenset({"kind", "required", "presentation", "count"})
+_KIND_RE = re.compile(r"[A-Z][A-Z0-9_]{0,23}")
+# Kinds named from the text of the paper (first match wins); every other paper is D<position>.
+_KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("tờ khai", "TOKHAI"),
+    ("đơn ", "DON"),
+    ("phiếu yêu cầu", "PHIEU"),
+    ("căn cước", "CCCD"),
+    ("hộ chiếu", "HOCHIEU"),
+    ("văn bản ủy quyền", "UYQUYEN"),
+    ("giấy ủy quyền", "UYQUYEN"),
+    ("giấy chứng sinh", "CHUNGSINH"),
+    ("giấy chứng nhận kết hôn", "KETHON"),
+    ("giấy khai sinh", "KHAISINH"),
+    ("giấy báo tử", "BAOTU"),
+    ("giấy khám sức khỏe", "SUCKHOE"),
+    ("ảnh", "ANH"),
+)
+RESULT_KIND = "KETQUA"  # the digitised result of a dossier, attached by the department
 _FORM_FIELD_KEYS = frozenset({"name", "label_vi", "label_en", "type", "required"})
 _OPTIONAL_FORM_FIELD_KEYS = frozenset({"choices", "prefill", "max_length", "help_vi", "help_en"})
 _TOP_KEYS = frozenset({"services", "fields", "procedures"})
@@ -91,12 +114,25 @@ class CatalogueField:
     icon: str
 
 
+PRESENTATIONS: tuple[str, ...] = ("original", "copy", "shown")
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Document:
-    """One paper of the dossier (thành phần hồ sơ)."""
+    """One paper of the dossier (thành phần hồ sơ) and how the desk checks it.
+
+    ``kind`` types the digitised paper; ``required`` papers must be ticked before a dossier can be received;
+    ``presentation`` is ``original`` (bản chính kept), ``copy`` (bản sao) or ``shown`` (xuất trình: the clerk
+    checks it and hands it back); ``count`` is the number of copies. Entries of the JSON without these keys
+    get them from :func:`derive_document` (the rule is written there).
+    """
 
     vi: str
     en: str
+    kind: str = ""
+    required: bool = True
+    presentation: str = "original"
+    count: int = 1
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -146,6 +182,12 @@ class Procedure:
     keywords: tuple[str, ...]
     form: tuple[FormField, ...]
     national_code: str | None = None
+    department: str | None = None  # the competent department's code; None: the procedure's service
+
+    @property
+    def department_code(self) -> str:
+        """Where a received dossier is forwarded: ``department`` or else the service code."""
+        return self.department or self.service
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -338,10 +380,11 @@ def _parse_procedure(raw: object, index: int, services: frozenset[str], fields: 
         raise _fail(where, "processing_days", "must be a number >= 0 (0 = same day)", code)
 
     documents: list[Document] = []
-    for doc in _list(obj, "documents", where, code):
-        d = _mapping(doc, f"{where}, documents")
-        _check_keys(d, ("vi", "en"), frozenset(), f"{where}, document", code)
-        documents.append(Document(_text(d, "vi", where, code), _text(d, "en", where, code)))
+    for position, doc in enumerate(_list(obj, "documents", where, code), start=1):
+        parsed = _parse_document(doc, position, frozenset(x.kind for x in documents), where, code)
+        if parsed.kind in {x.kind for x in documents}:
+            raise _fail(where, "documents", f"two papers share the kind {parsed.kind!r}", code)
+        documents.append(parsed)
 
     keywords: list[str] = []
     for kw in _list(obj, "keywords", where, code):
@@ -374,7 +417,59 @@ def _parse_procedure(raw: object, index: int, services: frozenset[str], fields: 
         keywords=tuple(keywords),
         form=form,
         national_code=_opt_text(obj, "national_code", where, code),
+        department=_opt_text(obj, "department", where, code),
     )
+
+
+def derive_document(vi: str, en: str, position: int, taken: frozenset[str] = frozenset()) -> Document:
+    """Checklist defaults for a ``{"vi", "en"}`` entry that does not say them itself.
+
+    The rule, from the Vietnamese text (the legal wording of thành phần hồ sơ):
+
+    - ``presentation``: ``shown`` when it says "(xuất trình…)"; ``copy`` when it starts with "Bản sao" or
+      says "(bản sao)"; otherwise ``original``.
+    - ``required``: false when a parenthesis starts with or contains "nếu" ("(nếu có)", "(nếu nộp thay theo
+      ủy quyền)", "(xuất trình, nếu có)"): a conditional paper the clerk ticks only when it applies; every
+      other paper is required.
+    - ``count``: "(02 bản)" / "02 bản" gives 2; otherwise 1.
+    - ``kind``: the code of the first word the text starts with (after "Bản sao", "Bản chính", "Thẻ"):
+      TOKHAI, DON, CCCD, UYQUYEN, …; else ``D`` and the 1-based position; a code already taken in the
+      procedure gets the position appended. Kinds are stable while the list's order is: a centre that
+      reorders papers gives them explicit ``kind`` keys.
+    """
+    low = vi.lower()
+    parens = [m.strip() for m in re.findall(r"\(([^)]*)\)", low)]
+    if any(p.startswith("xuất trình") for p in parens):
+        presentation = "shown"
+    elif low.startswith("bản sao") or "bản sao" in parens:
+        presentation = "copy"
+    else:
+        presentation = "original"
+    required = not any(p.startswith("nếu") or ", nếu" in p or "; nếu" in p for p in parens)
+    counted = re.search(r"\b0*(\d{1,2}) bản\b", low)
+    count = int(counted.group(1)) if counted and int(counted.group(1)) > 0 else 1
+    head = re.sub(r"^(bản sao|bản chính|thẻ|\d+)\s+", "", low)
+    kind = next((code for word, code in _KIND_WORDS if head.startswith(word)), f"D{position}")
+    if kind in taken:
+        kind = f"{kind}{position}"
+    return Document(vi, en, kind, required, presentation, count)
+
+
+def _parse_document(raw: object, position: int, taken: frozenset[str], where: str, item: str) -> Document:
+    d = _mapping(raw, f"{where}, documents")
+    _check_keys(d, _DOCUMENT_KEYS, _OPTIONAL_DOCUMENT_KEYS, f"{where}, document", item)
+    base = derive_document(_text(d, "vi", where, item), _text(d, "en", where, item), position, taken)
+    kind = base.kind if d.get("kind") is None else _text(d, "kind", where, item)
+    if not _KIND_RE.fullmatch(kind) or kind == RESULT_KIND:
+        raise _fail(where, "documents", f"kind {kind!r} must be A-Z, 0-9, _ (max 24) and not {RESULT_KIND}", item)
+    required = base.required if d.get("required") is None else _bool(d, "required", where, item)
+    presentation = base.presentation if d.get("presentation") is None else _text(d, "presentation", where, item)
+    if presentation not in PRESENTATIONS:
+        raise _fail(where, "documents", f"presentation {presentation!r} not one of {list(PRESENTATIONS)}", item)
+    count = d.get("count", base.count)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 99:
+        raise _fail(where, "documents", "count must be an integer 1-99", item)
+    return Document(base.vi, base.en, kind, required, presentation, count)
 
 
 def _unique(codes: list[str], what: str) -> None:

@@ -80,7 +80,7 @@ def learn_correction(pairs: Sequence[tuple[float, float]], *, prior: float = 1.0
     return min(max(actual / estimated, 0.5), 2.0)
 
 
-def _service_minutes(service: str, service_times: Mapping[str, float], services: Mapping[str, Service]) -> float:
+def service_minutes(service: str, service_times: Mapping[str, float], services: Mapping[str, Service]) -> float:
     if service in service_times:
         return service_times[service]
     known = services.get(service)
@@ -122,7 +122,7 @@ def estimate_wait(
         relevant = list(serving)
     queue = [t for t in waiting if t.status == TicketStatus.WAITING and t.id != target.id] + [target]
     if len(queue) > MAX_REPLAY:
-        rough = _rough_estimate(target, queue, serving, services, service_times, config)
+        rough = rough_estimate(target, queue, serving, services, service_times, config)
         return replace(rough, minutes=round(rough.minutes * outlook.correction, 2))
     result = _replay(target, queue, relevant, busy, services, service_times, now, config, outlook)
     if result is None:
@@ -206,7 +206,7 @@ def _replay(
             ready = max(now, outlook.paused_until[counter.id])
         if current is not None:
             begun = current.started_at or current.called_at or now
-            mean = _service_minutes(current.service, service_times, services)
+            mean = service_minutes(current.service, service_times, services)
             ready = max(ready, now + timedelta(minutes=remaining_minutes(mean, (now - begun).total_seconds() / 60)))
         free_at[counter.id] = _ready(counter.id, ready, pending)
         state[counter.id] = replace(counter, status=CounterStatus.OPEN)
@@ -226,7 +226,7 @@ def _replay(
             if target.service in state[counter_id].services and not choice.ticket.id.startswith("__forecast_"):
                 ahead += 1
             state[counter_id] = replace(state[counter_id], priority_streak=choice.priority_streak)
-            duration = _service_minutes(choice.ticket.service, service_times, services)
+            duration = service_minutes(choice.ticket.service, service_times, services)
             free_at[counter_id] = _ready(counter_id, at + timedelta(minutes=duration), pending)
             remaining_queue = [t for t in remaining_queue if t.id != choice.ticket.id]
             progressed = True
@@ -236,7 +236,7 @@ def _replay(
     return None
 
 
-def _rough_estimate(
+def rough_estimate(
     target: Ticket,
     queue: Sequence[Ticket],
     serving: Sequence[Counter],
@@ -265,7 +265,7 @@ def _rough_estimate(
         normal = sorted((t for t in rest if t.priority is None), key=lambda t: t.issued_at)
         interleaved = normal[: len(earlier_priority) // max(config.max_priority_in_row, 1)]
         ahead = always + earlier_priority + interleaved
-    work = sum(_service_minutes(t.service, service_times, services) for t in ahead)
+    work = sum(service_minutes(t.service, service_times, services) for t in ahead)
     open_count = sum(1 for c in serving if c.status != CounterStatus.CLOSED)
     minutes = work / max(open_count or len(serving), 1)
     return WaitEstimate(round(minutes, 2), len(ahead), open_count)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from motcua.contract.events import DomainEvent
+from motcua.domain.dossier_kpis import compute_dossier_kpis
 from motcua.domain.kpis import compute_kpis
 from queue_server.core.feedback import compute_feedback_kpis
 from queue_server.core.model import Counter, Service, Ticket, TicketStatus
@@ -99,6 +100,7 @@ class QueueQueries(ServiceCore):
             report = compute_kpis(events, now if the_day == self.today(now) else None)
             # Satisfaction % (per criterion / counter / service), comment sentiment, flagged comments.
             report["feedback"] = compute_feedback_kpis(events, feedback_repo.load_sentiments(conn, the_day))
+            report["dossiers"] = compute_dossier_kpis(events)  # desk time, productivity, on-time, digitisation
         report["day"] = the_day
         report["site"] = self.site_id
         return report

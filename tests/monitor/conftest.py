@@ -1,4 +1,5 @@
-"""Fixtures: the store on SQLite and on a real PostgreSQL server started for the session."""
+"""Fixtures of the monitor tests: the store on SQLite and on a real PostgreSQL server started for the session
+(the dashboard tests override ``store`` with their simulated province)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from pathlib import Path
+
+from waiting import eventually
 
 from motcua.contract.mqtt import topic_call, topic_counter_state, topic_device_config, topic_device_status
 
@@ -12,10 +14,9 @@ BAD_CREDENTIALS = 0x86  # 134: bad user name or password
 ACCEPTED = (0x00, 0x10)  # success, or success with "no matching subscribers"
 
 
-def _wait(inbox: list, count: int = 1, timeout: float = 3.0) -> list:
-    deadline = time.monotonic() + timeout
-    while len(inbox) < count and time.monotonic() < deadline:
-        time.sleep(0.02)
+def _wait(inbox: list, done: Callable[[list], bool] = bool, timeout: float = 3.0) -> list:
+    """``inbox`` once ``done(inbox)`` (by default: once a message is there), or after ``timeout``."""
+    eventually(lambda: done(inbox), timeout, interval=0.02)
     return inbox
 
 
@@ -49,9 +50,11 @@ def test_kiosk_publishes_only_its_own_status(secure_site, server_client, publish
     assert publish(client, topic_device_status(site, other.device_id), b"spoof") == NOT_AUTHORIZED
     assert publish(client, topic_counter_state(site, "1"), b"spoof") == NOT_AUTHORIZED
     assert publish(client, topic_device_config(site, kiosk.device_id), b"self-config") == NOT_AUTHORIZED
-    _wait(inbox, 1)
-    time.sleep(0.3)
-    assert [t for t, _ in inbox if not t.endswith("/config")] == [topic_device_status(site, kiosk.device_id)]
+    # a sentinel on its own topic, after the refused ones (each already answered 0x87: dropped)
+    assert publish(client, topic_device_status(site, kiosk.device_id), b"sentinel") == 0
+    _wait(inbox, lambda got: (topic_device_status(site, kiosk.device_id), b"sentinel") in got)
+    status = topic_device_status(site, kiosk.device_id)
+    assert [t for t, _ in inbox if not t.endswith("/config")] == [status, status]
 
 
 def test_display_only_reads_and_server_alone_publishes_calls(secure_site, server_client, publish, subscribe, tmp_path):
@@ -77,8 +80,8 @@ def test_counter_display_reads_only_its_counter(secure_site, server_client, publ
     server = server_client()
     assert publish(server, topic_counter_state(site, "2"), b"counter 2") == 0
     assert publish(server, topic_counter_state(site, "1"), b"counter 1") == 0
+    # counter 1 is the sentinel: the same server connection sent counter 2 before it, to the same client
     assert _wait(mine) == [(topic_counter_state(site, "1"), b"counter 1")]
-    time.sleep(0.3)
     assert other == [] and rc_other in (1, NOT_AUTHORIZED)
 
 
@@ -87,9 +90,11 @@ def test_nobody_touches_another_sites_topics(secure_site, server_client, publish
     client, _ = secure_site.connect(display.mqtt_username, display.mqtt_password, identity=display)
     server = server_client()
     _rc, inbox = subscribe(client, topic_call("site-b"))
+    _rc, own = subscribe(client, topic_call(secure_site.site))
     assert publish(server, topic_call("site-b"), b"other site") == NOT_AUTHORIZED
     assert publish(client, topic_device_status("site-b", display.device_id), b"x") == NOT_AUTHORIZED
-    time.sleep(0.3)
+    assert publish(server, topic_call(secure_site.site), b"sentinel") == 0  # after the refused one, same connection
+    assert _wait(own) == [(topic_call(secure_site.site), b"sentinel")]
     assert inbox == []
 
 
@@ -101,16 +106,10 @@ def test_revoked_device_is_refused_by_the_broker_after_sighup(secure_site, publi
     assert publish(client, status, b"before") in ACCEPTED
     result = secure_site.provisioner.revoke(kiosk.device_id)
     assert result["broker_reloaded"] is True
-    deadline = time.monotonic() + 5
-    refused = None
-    while time.monotonic() < deadline:  # mosquitto re-reads its files on SIGHUP, asynchronously
-        _c, refused = secure_site.connect(kiosk.mqtt_username, kiosk.mqtt_password, identity=kiosk)
-        if refused != 0:
-            break
-        time.sleep(0.1)
-    assert refused in (NOT_AUTHORIZED, BAD_CREDENTIALS)
+
+    def refused() -> int:  # mosquitto re-reads its files on SIGHUP, asynchronously
+        return secure_site.connect(kiosk.mqtt_username, kiosk.mqtt_password, identity=kiosk)[1]
+
+    assert eventually(refused, 5, interval=0.1) in (NOT_AUTHORIZED, BAD_CREDENTIALS)
     # The session opened before the revocation is dropped too: mosquitto re-checks clients on reload.
-    deadline = time.monotonic() + 5
-    while client.is_connected() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not client.is_connected()
+    assert eventually(lambda: not client.is_connected(), 5)

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
+
+from waiting import eventually
 
 from motcua.contract.mqtt import DeviceStatus, decode_payload
 from provisioning.device import DeviceAgent
-
-
-def _until(condition, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_config_change_is_applied_without_reinstall_and_reported(secure_site, server_client, subscribe, tmp_path):
@@ -32,15 +24,15 @@ def test_config_change_is_applied_without_reinstall_and_reported(secure_site, se
         applied = []
         agent = DeviceAgent(identity, apply=applied.append).start()
         assert agent.connection.wait_connected(10)
-        assert _until(lambda: agent.version == 1)
+        assert eventually(lambda: agent.version == 1)
         updated = provisioner.change_config(identity.device_id, {"language": "en", "layout": {"rotation": 180}})
         assert updated.version == 2
-        assert _until(lambda: agent.version == 2)
+        assert eventually(lambda: agent.version == 2)
         assert applied[-1].layout.rotation == 180 and applied[-1].language == "en"
         assert json.loads(identity.config_path.read_text())["version"] == 2
         mine = lambda: [decode_payload(DeviceStatus, p) for t, p in statuses if identity.device_id in t and p]  # noqa: E731
-        assert _until(lambda: any(s.details.get("config_version") == 2 for s in mine()))
-        assert _until(lambda: provisioner.device(identity.device_id)["reported_config_version"] == 2)
+        assert eventually(lambda: any(s.details.get("config_version") == 2 for s in mine()))
+        assert eventually(lambda: provisioner.device(identity.device_id)["reported_config_version"] == 2)
         # a stale or foreign config is ignored
         agent._on_config("t", updated.model_copy(update={"version": 1}).model_dump_json().encode(), False)
         agent._on_config(
@@ -48,6 +40,6 @@ def test_config_change_is_applied_without_reinstall_and_reported(secure_site, se
         )
         assert agent.version == 2
         agent.stop()
-        assert _until(lambda: mine()[-1].state == "offline")
+        assert eventually(lambda: mine()[-1].state == "offline")
     finally:
         provisioner.publish = None

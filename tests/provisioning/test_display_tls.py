@@ -12,12 +12,12 @@ import shlex
 import subprocess
 import sys
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from waiting import CallCounter, eventually
 
 from kiosk_ui.display.link import DisplayLink
 from kiosk_ui.display.tls import TlsFilesError, check_tls_files
@@ -68,15 +68,6 @@ def make_link(settings: DisplaySettings, **overrides: object) -> DisplayLink:
     }
     options.update(overrides)
     return DisplayLink(settings.broker, **options)  # type: ignore[arg-type]
-
-
-def wait_for(predicate, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return bool(predicate())
 
 
 @pytest.fixture
@@ -140,10 +131,11 @@ def test_display_link_with_the_site_ca_receives_the_retained_counter_state(
 def test_without_the_site_ca_the_display_explains_it_cannot_verify_the_broker(secure_site, display_settings, caplog):
     caplog.set_level(logging.ERROR, logger="kiosk_ui.display.link")
     link = make_link(display_settings, tls_files=None)  # the system CAs do not know the site CA
+    attempts = CallCounter(link.connection.client, "reconnect")  # paho's thread calls it for each attempt
     link.start()
     try:
-        assert wait_for(lambda: link.last_error is not None)
-        time.sleep(2.5)  # paho retries every second; the message is logged once
+        assert eventually(lambda: link.last_error is not None)
+        attempts.wait_more(2)  # paho retries every second; the message is logged once
         assert not link.connection.connected
         message = link.last_error or ""
         assert message.startswith("Không xác thực được máy chủ MQTT") and "Cannot verify the MQTT broker" in message
@@ -158,7 +150,7 @@ def test_without_its_certificate_the_display_is_told_the_broker_wants_one(secure
     link = make_link(display_settings, tls_files=(ca, None, None))
     link.start()
     try:
-        assert wait_for(lambda: link.last_error is not None)
+        assert eventually(lambda: link.last_error is not None)
         message = link.last_error or ""
         assert "từ chối kết nối TLS" in message and "refused the TLS connection" in message
         assert "MOTCUA_DISPLAY_CERT_FILE" in message and not link.connection.connected

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from manual_clock import Clock
+from waiting import CallCounter, wait_until
 
 from motcua.runtime.pki import new_key_and_csr
 from queue_server.app import create_app
@@ -119,12 +119,11 @@ def test_the_server_closes_expired_slots_in_its_periodic_purge(tmp_path: Path):
             r = client.post("/api/v1/provisioning/codes", json={"role": "display"}, headers=admin)
             assert r.status_code == 201, r.text
             device_id = r.json()["device_id"]
-            time.sleep(0.4)  # a few purges within the code's ten minutes
+            # a whole purge within the code's ten minutes
+            CallCounter(client.app.state.provisioner, "expire_codes").wait_more(2)  # type: ignore[attr-defined]
             assert slot(db, device_id)["status"] == "pending"
             clock.advance(10.5)
-            deadline = time.monotonic() + 5
-            while slot(db, device_id)["status"] == "pending" and time.monotonic() < deadline:
-                time.sleep(0.05)
+            wait_until(lambda: slot(db, device_id)["status"] != "pending", 5, "the purge to close the slot")
             row = slot(db, device_id)
             assert row["status"] == "expired" and row["code_hash"] is None
             listed = {d["id"]: d["status"] for d in client.get("/api/v1/provisioning/devices", headers=admin).json()}

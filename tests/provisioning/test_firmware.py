@@ -25,26 +25,133 @@ def _render(role: str, out: Path, *extra: str) -> list[Path]:
     return [Path(line) for line in result.stdout.splitlines()]
 
 
-@pytest.mark.parametrize("role", ["kiosk", "display", "counter_display", "feedback", "server"])
-def test_units_pass_systemd_analyze_verify(role, tmp_path: Path):
-    assert shutil.which("systemd-analyze"), "systemd-analyze is needed to verify units"
-    files = _render(role, tmp_path / "img", "--platform", "debian-x86", "--rotation", "90")
-    units = [f for f in files if f.suffix == ".service"]
-    assert len(units) == 1
-    text = units[0].read_text()
-    assert "Restart=always" in text and re.search(r"^WatchdogSec=\d+$", text, re.M) and "Type=notify" in text
-    # verify checks that ExecStart exists: point it at the rendered session script / a stub in the image
-    stub = tmp_path / "img" / "opt" / "motcua" / "bin" / "motcua"
-    stub.parent.mkdir(parents=True)
+ROLES = ["kiosk", "display", "counter_display", "feedback", "server", "province"]
+HARDENING = ("NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes")
+
+
+def _relocated_units(files: list[Path], image: Path, into: Path) -> list[Path]:
+    """The image's units with absolute paths pointing into ``image`` (verify checks that executables exist)."""
+    stub = image / "opt" / "motcua" / "bin" / "motcua"
+    stub.parent.mkdir(parents=True, exist_ok=True)
     stub.write_text("#!/bin/sh\n")
     stub.chmod(0o755)
-    relocated = text.replace("/usr/local/bin/", f"{tmp_path}/img/usr/local/bin/").replace(
-        "/opt/motcua/", f"{tmp_path}/img/opt/motcua/"
+    into.mkdir()
+    out = []
+    for unit in (f for f in files if f.parent.name == "system" and f.suffix in (".service", ".path", ".target")):
+        text = unit.read_text().replace("/usr/local/bin/", f"{image}/usr/local/bin/")
+        target = into / unit.name
+        target.write_text(text.replace("/opt/motcua/", f"{image}/opt/motcua/"))
+        out.append(target)
+    return out
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_units_pass_systemd_analyze_verify(role, tmp_path: Path):
+    assert shutil.which("systemd-analyze"), "systemd-analyze is needed to verify units"
+    image = tmp_path / "img"
+    files = _render(role, image, "--platform", "debian-x86", "--rotation", "90")
+    services = {f.name: f.read_text() for f in files if f.suffix == ".service"}
+    app = {"server": "motcua-server.service", "province": "motcua-monitor.service"}.get(role, "motcua-app.service")
+    expected = {app} if role == "province" else {app, "motcua-agent.service"}
+    assert set(services) == expected
+    for name, text in services.items():
+        assert re.search(r"^WatchdogSec=\d+$", text, re.M) and "Type=notify" in text, name
+        assert all(line in text.splitlines() for line in HARDENING), name
+        restart = "Restart=always" if name in ("motcua-app.service", "motcua-server.service") else "Restart=on-failure"
+        assert restart in text.splitlines(), name
+    units = _relocated_units(files, image, tmp_path / "units")
+    result = subprocess.run(
+        ["systemd-analyze", "verify", *map(str, units)], capture_output=True, text=True, check=False, timeout=60
     )
-    check = tmp_path / units[0].name
-    check.write_text(relocated)
-    result = subprocess.run(["systemd-analyze", "verify", str(check)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+    for script in (f for f in files if f.parent.name == "bin"):
+        subprocess.run(["sh", "-n", str(script)], check=True)
+
+
+@pytest.mark.parametrize("role", ["kiosk", "display", "counter_display", "feedback"])
+def test_device_waits_for_enrolment_then_starts_app_and_agent(role, tmp_path: Path):
+    files = {f.name: f.read_text() for f in _render(role, tmp_path / "img")}
+    for unit in ("motcua-app.service", "motcua-agent.service"):
+        assert "ConditionPathExists=/var/lib/motcua/identity/app.env" in files[unit]
+    assert "PathExists=/var/lib/motcua/identity/app.env" in files["motcua-enrolled.path"]
+    assert "Unit=motcua-device.target" in files["motcua-enrolled.path"]
+    assert "Wants=motcua-app.service motcua-agent.service" in files["motcua-device.target"]
+    env = dict(line.split("=", 1) for line in files["agent.env"].splitlines() if line and not line.startswith("#"))
+    assert env["MOTCUA_AGENT_ROLE"] == {"counter_display": "counter"}.get(role, role)
+    assert env["MOTCUA_AGENT_UPLINK"] == "none" and env["MOTCUA_AGENT_ENVIRONMENT"] == "production"
+    assert ("MOTCUA_AGENT_PRINTER_STATUS_FILE" in env) == (role in ("kiosk", "feedback"))
+
+
+def _stub_motcua(path: Path) -> None:
+    """A stand-in for /opt/motcua/bin/motcua: prints the agent's environment; create-token prints a token."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = admin ]; then echo "tok-$$"; exit 0; fi\n'
+        'echo "args=$*"; env | grep "^MOTCUA_AGENT_" | sort\n'
+    )
+    path.chmod(0o755)
+    (path.parent / "python").symlink_to(sys.executable)
+
+
+def _run_launcher(script: Path, image: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    text = script.read_text().replace("/var/lib/motcua", str(image / "data")).replace("/opt/motcua", str(image / "opt"))
+    local = image / f"run-{script.name}"
+    local.write_text(text)
+    return subprocess.run(["sh", str(local)], capture_output=True, text=True, env=env, timeout=30, check=False)
+
+
+def test_device_agent_launcher_takes_site_device_and_broker_account_from_the_identity(tmp_path: Path):
+    image = tmp_path / "img"
+    files = {f.name: f for f in _render("kiosk", image)}
+    _stub_motcua(image / "opt" / "bin" / "motcua")
+    identity = image / "data" / "identity"
+    identity.mkdir(parents=True)
+    (identity / "app.env").write_text(
+        "MOTCUA_DISPLAY_BROKER=mqtts://192.168.1.10:8883\nMOTCUA_DISPLAY_USERNAME=kiosk-07\n"
+        "MOTCUA_DISPLAY_PASSWORD=pw_Zx-9\nMOTCUA_DISPLAY_SITE=bn-tinh\nMOTCUA_DISPLAY_DEVICE_ID=kiosk-07\n"
+    )
+    result = _run_launcher(files["motcua-device-agent"], image, {"PATH": "/usr/bin:/bin", "MOTCUA_AGENT_ROLE": "kiosk"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "args=agent"
+    assert "MOTCUA_AGENT_BROKER_URL=mqtts://kiosk-07:pw_Zx-9@192.168.1.10:8883" in lines
+    assert "MOTCUA_AGENT_SITE_ID=bn-tinh" in lines and "MOTCUA_AGENT_DEVICE_ID=kiosk-07" in lines
+
+
+def test_server_agent_launcher_uses_the_server_account_and_creates_its_replay_token_once(tmp_path: Path):
+    image = tmp_path / "img"
+    files = {f.name: f for f in _render("server", image)}
+    _stub_motcua(image / "opt" / "bin" / "motcua")
+    env = {"PATH": "/usr/bin:/bin"}
+    waiting = _run_launcher(files["motcua-server-agent"], image, env)
+    assert waiting.returncode == 1 and "first start" in waiting.stderr  # queue server not started yet
+    provisioning = image / "data" / "provisioning"
+    provisioning.mkdir(parents=True)
+    (provisioning / "server-mqtt.json").write_text('{"username": "motcua-server", "password": "a/b+c"}')
+    first = _run_launcher(files["motcua-server-agent"], image, env)
+    assert first.returncode == 0, first.stderr
+    assert "MOTCUA_AGENT_BROKER_URL=mqtt://motcua-server:a%2Fb%2Bc@127.0.0.1:1883" in first.stdout.splitlines()
+    token = (image / "data" / "agent" / "replay-token").read_text().strip()
+    assert token.startswith("tok-") and f"MOTCUA_AGENT_SERVER_TOKEN={token}" in first.stdout
+    second = _run_launcher(files["motcua-server-agent"], image, env)
+    assert f"MOTCUA_AGENT_SERVER_TOKEN={token}" in second.stdout  # the same token: not one per restart
+    agent_env = files["agent.env"].read_text()
+    assert "MOTCUA_AGENT_UPLINK=mqtt" in agent_env and "MOTCUA_AGENT_SERVER_URL=https://127.0.0.1:8000" in agent_env
+    assert "MOTCUA_AGENT_DEVICE_ID=site-server" in agent_env
+    broker = (image / "etc" / "mosquitto" / "conf.d" / "motcua.conf").read_text()
+    assert "listener 8883 " in broker and "listener 1883 127.0.0.1" in broker and "allow_anonymous false" in broker
+
+
+def test_province_image_runs_the_monitor_on_postgresql(tmp_path: Path):
+    files = {f.name: f.read_text() for f in _render("province", tmp_path / "img", "--platform", "debian-x86")}
+    unit = files["motcua-monitor.service"]
+    assert "After=network-online.target postgresql.service mosquitto.service" in unit
+    assert "ExecStartPre=+/usr/local/bin/motcua-monitor-db" in unit
+    assert "EnvironmentFile=/etc/motcua/monitor.env" in unit
+    assert "MOTCUA_MONITOR_DB=postgresql:///motcua?host=/var/run/postgresql" in files["monitor.env"]
+    assert "createdb -O motcua motcua" in files["motcua-monitor-db"]
+    assert "motcua-app.service" not in files and "motcua-agent.service" not in files
 
 
 def test_kiosk_session_runs_cage_without_vt_switching_and_rotates(tmp_path: Path):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import unicodedata
 import uuid
 from pathlib import Path
 
 import httpx
+from site_process import published_everything
+from waiting import wait_until
 
 from motcua.runtime.broker import free_port, wait_for_port
 from queue_server.auth import create_token
@@ -76,7 +77,8 @@ def test_no_name_or_id_number_in_any_server_or_broker_log(mosquitto, tmp_path: P
                     ).status_code
                     == 401
                 )
-            time.sleep(0.5)
+            # the events are on the broker (and in its log) before the logs are read
+            wait_until(lambda: published_everything(f"http://127.0.0.1:{port}", tmp_path), 10, "the publisher")
         finally:
             proc.terminate()
             proc.wait(10)

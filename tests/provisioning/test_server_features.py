@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from waiting import CallCounter, wait_until
 
 from motcua.runtime.broker import free_port, wait_for_port
 from motcua.runtime.pki import new_key_and_csr
@@ -62,13 +62,11 @@ def test_personal_data_of_expired_dossiers_is_purged_periodically(tmp_path: Path
         headers = {"Authorization": f"Bearer {tokens['kiosk']}", "Idempotency-Key": "d1"}
         r = client.post("/api/v1/dossiers", json={"procedure_code": "HT-KS-01", "data": data}, headers=headers)
         assert r.status_code == 201, r.text
-        time.sleep(0.4)
+        CallCounter(client.app.state.dossiers, "purge_expired").wait_more(2)  # type: ignore[attr-defined]
         row = db.read("SELECT data, status FROM dossiers")[0]
         assert "027090001234" in str(row["data"])  # within retention: kept
         clock.now += timedelta(days=1, minutes=1)
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and db.read("SELECT status FROM dossiers")[0]["status"] != "purged":
-            time.sleep(0.05)
+        wait_until(lambda: db.read("SELECT status FROM dossiers")[0]["status"] == "purged", 5, "the purge")
         row = db.read("SELECT data, status FROM dossiers")[0]
         assert row == {"data": "{}", "status": "purged"}
     db.close()

@@ -12,14 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from api_docs_check import check_redoc, check_swagger_ui, offline_page, shot
-from chromium_browser import chromium
+from api_docs_check import browser, check_docs_page, offline, spec
 from site_process import SiteServer
 
 HOST = "127.0.0.2"
 KNOWN_PATHS = {"/api/v1/tickets", "/api/v1/tickets/{ticket_id}", "/api/v1/counters/{counter_id}/next", "/api/v1/kpis"}
+FIXTURES = (browser, offline, spec)  # shared by the monitor's docs test: pytest finds them in this module
+
+
 class _Server(SiteServer):
     @property
     def base(self) -> str:
@@ -33,37 +34,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield srv.base
 
 
-@pytest.fixture(scope="module")
-def spec(server: str) -> dict[str, Any]:
-    answer: dict[str, Any] = httpx.get(f"{server}/openapi.json", timeout=10).json()
-    return answer
-
-
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def offline(browser: Any, server: str) -> Iterator[tuple[Any, list[str]]]:
-    with offline_page(browser, server) as page_and_elsewhere:
-        yield page_and_elsewhere
-
-
-def test_swagger_ui_renders_every_operation_offline(
-    offline: tuple[Any, list[str]], server: str, spec: dict[str, Any], tmp_path: Path
+@pytest.mark.parametrize("which", ["docs", "redoc"])
+def test_docs_page_renders_every_operation_offline(
+    which: str, offline: tuple[Any, list[str]], server: str, spec: dict[str, Any], tmp_path: Path
 ) -> None:
-    page, elsewhere = offline
-    check_swagger_ui(page, server, spec, title="motcua queue server", known=KNOWN_PATHS)
-    shot(page, "server-docs.png", tmp_path)
-    assert elsewhere == []
-
-
-def test_redoc_renders_every_operation_offline(
-    offline: tuple[Any, list[str]], server: str, spec: dict[str, Any], tmp_path: Path
-) -> None:
-    page, elsewhere = offline
-    check_redoc(page, server, spec, title="motcua queue server")
-    shot(page, "server-redoc.png", tmp_path)
-    assert elsewhere == []
+    name = {"docs": "server-docs.png", "redoc": "server-redoc.png"}[which]
+    check_docs_page(
+        which, offline, server, spec, tmp_path, title="motcua queue server", known=KNOWN_PATHS, shot_name=name
+    )

@@ -7,7 +7,6 @@ A real SQLite store, the app in-process with its purge loop running, a clock the
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 from site_app import START, Site, open_site
+from waiting import CallCounter, wait_until
 
 from queue_server.settings import ServerSettings
 
@@ -64,13 +64,6 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[RetentionS
         yield opened
 
 
-def wait_until(predicate: Any, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return bool(predicate())
-
-
 def test_comment_text_is_blanked_after_90_days_and_rating_and_sentiment_stay(site: RetentionSite) -> None:
     rated = site.served_feedback(COMMENT)
     silent = site.served_feedback(None, rating="very_satisfied")
@@ -85,13 +78,14 @@ def test_comment_text_is_blanked_after_90_days_and_rating_and_sentiment_stay(sit
     assert kpis_before["responses"] == 2 and kpis_before["sentiment"]["comments"] == 1
     assert kpis_before["sentiment"]["positive"] == 1 and kpis_before["flagged_for_review"] == 1
 
+    purges = CallCounter(site.client.app.state.feedback, "purge_comments")  # type: ignore[attr-defined]
     site.clock.advance(89 * 24 * 60)  # day 89: kept
-    time.sleep(0.4)  # several rounds of the purge loop
+    purges.wait_more(2)  # a whole round of the purge loop on day 89
     assert site.table()[rated["id"]]["comment"] == COMMENT
     assert site.events()[rated["id"]]["comment"] == COMMENT
 
     site.clock.advance(24 * 60 + 1)  # past 90 days
-    assert wait_until(lambda: site.table()[rated["id"]]["comment"] is None), "the purge loop did not blank it"
+    wait_until(lambda: site.table()[rated["id"]]["comment"] is None, 5, "the purge loop to blank it")
     row = site.table()[rated["id"]]
     assert row["comment_purged_at"] == site.clock.now.isoformat()
     assert row["rating"] == "dissatisfied" and json.loads(str(row["ratings"])) == {"waiting_time": "neutral"}

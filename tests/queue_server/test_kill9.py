@@ -12,6 +12,7 @@ import uuid
 import httpx
 import pytest
 from site_process import UNLIMITED_TICKETS, SiteServer, create_token, seed_demo
+from waiting import wait_until
 
 KILLS = int(os.environ.get("MOTCUA_KILL9_ROUNDS", "20"))
 
@@ -51,7 +52,7 @@ def test_every_acknowledged_ticket_survives_repeated_sigkill(tmp_path):
                             headers={"Authorization": f"Bearer {kiosk}", "Idempotency-Key": key},
                         )
                     except httpx.HTTPError:
-                        time.sleep(0.05)
+                        time.sleep(0.05)  # the kiosk's retry pace while the server is down (load, not a wait)
                         continue
                     assert r.status_code == 201, r.text
                     t = r.json()
@@ -75,7 +76,7 @@ def test_every_acknowledged_ticket_survives_repeated_sigkill(tmp_path):
                     if r.status_code == 200:
                         client.post(f"{base}/api/v1/counters/1/start", headers=h)
                 except httpx.HTTPError:
-                    time.sleep(0.05)
+                    time.sleep(0.05)  # the clerk's retry pace while the server is down (load, not a wait)
 
     server.start()
     workers = [threading.Thread(target=kiosk_loop, args=(i,)) for i in range(4)]
@@ -84,10 +85,11 @@ def test_every_acknowledged_ticket_survives_repeated_sigkill(tmp_path):
         w.start()
     try:
         for _round in range(KILLS):
-            time.sleep(rng.uniform(0.1, 0.6))
+            time.sleep(rng.uniform(0.1, 0.6))  # the load runs a random while before each kill (under test)
             server.kill()
             server.start()
-        time.sleep(0.3)
+        answered = len(acknowledged)  # the last server takes load too before the end
+        wait_until(lambda: len(acknowledged) > answered, 30, "a ticket from the last server")
     finally:
         stop.set()
         for w in workers:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from waiting import Probes, wait_until
 
 from motcua.contract import (
     CallEvent,
@@ -32,16 +33,21 @@ from queue_server.store.db import open_database
 
 
 class Collector:
-    def __init__(self, url: str, topic_filter: str) -> None:
+    """Every message on ``motcua/{site}/...`` (``topic_filter``), from the moment the subscription is in place."""
+
+    def __init__(self, url: str, topic_filter: str, probe_topic: str) -> None:
         self.messages: list[tuple[str, bytes, bool]] = []
         self.cond = threading.Condition()
+        self.probes = Probes()
         self.conn = MqttConnection(url)
         self.conn.subscribe(topic_filter, self._on)
         self.conn.start()
         assert self.conn.wait_connected(5)
-        time.sleep(0.2)
+        self.probes.round_trip(self.conn, probe_topic)
 
     def _on(self, topic: str, payload: bytes, retained: bool) -> None:
+        if self.probes.seen(payload):
+            return
         with self.cond:
             self.messages.append((topic, payload, retained))
             self.cond.notify_all()
@@ -92,7 +98,7 @@ def test_call_reaches_a_display_and_late_displays_see_retained_state(tmp_path, m
     broker = mosquitto if kind == "mosquitto" else start_broker(tmp_path / "amqtt", kind="amqtt")
     site = f"s{uuid.uuid4().hex[:8]}"
     app, tokens = _server(tmp_path / "site", broker.url, site)
-    display = Collector(broker.url, f"motcua/{site}/#")
+    display = Collector(broker.url, f"motcua/{site}/#", f"motcua/{site}/test-probe")
     try:
         with TestClient(app) as client:
             ticket = _issue(client, tokens)
@@ -109,8 +115,11 @@ def test_call_reaches_a_display_and_late_displays_see_retained_state(tmp_path, m
                     m[0] == topic_counter_state(site, "1") and decode_payload(CounterState, m[1]).serving is not None
                 )
             )
+            display.wait_for(
+                lambda m: m[0] == topic_queue_summary(site) and bool(decode_payload(QueueSummary, m[1]).recent_calls)
+            )  # the broker holds this summary: a late display must get it, not the one from before the call
             # A display that connects late gets the truth at once from retained messages.
-            late = Collector(broker.url, f"motcua/{site}/#")
+            late = Collector(broker.url, f"motcua/{site}/#", f"motcua/{site}/test-probe")
             try:
                 state = late.wait_for(lambda m: m[0] == topic_counter_state(site, "1") and m[2])
                 assert decode_payload(CounterState, state[-1][1]).serving.number == ticket["number"]
@@ -136,12 +145,10 @@ def test_events_produced_while_broker_is_down_are_published_in_order_when_it_ret
             assert publisher.connection.wait_connected(5)
             _issue(client, tokens)
             broker.stop()
-            deadline = time.monotonic() + 10
-            while publisher.connection.connected and time.monotonic() < deadline:
-                time.sleep(0.05)
+            wait_until(lambda: not publisher.connection.connected, 10, "the publisher to see the broker gone")
             issued_offline = [_issue(client, tokens)["number"] for _ in range(5)]
             broker.start()
-            collector = Collector(broker.url, topic_events(site))
+            collector = Collector(broker.url, topic_events(site), topic_events(site))
             try:
                 assert publisher.connection.wait_connected(15)
                 collector.wait_for(lambda m: decode_payload(EventEnvelope, m[1]).seq >= 6, timeout=15)

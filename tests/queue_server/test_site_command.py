@@ -6,9 +6,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 
 import httpx
+from site_process import healthy
+from waiting import wait_until
 
 from motcua.runtime.broker import free_port
 from queue_server.demo import DEMO_COUNTERS, seed_demo
@@ -42,13 +43,7 @@ def test_site_starts_everything_prints_urls_and_stops_cleanly_on_ctrl_c(tmp_path
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v1/healthz", timeout=0.5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until(lambda: healthy(f"http://127.0.0.1:{port}", 0.5), 30, "the site's server", interval=0.1)
         assert _port_open(broker_port), "the broker is not listening"
         assert len(httpx.get(f"http://127.0.0.1:{port}/api/v1/services").json()) == 7
         proc.send_signal(signal.SIGINT)

@@ -6,11 +6,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import psutil
+from waiting import wait_until
 
 from motcua.runtime.broker import free_port
 from queue_server.cli_site import display_present
@@ -42,10 +42,8 @@ def test_site_with_a_screen_opens_the_kiosk_and_closes_it_on_ctrl_c(tmp_path: Pa
     log = (tmp_path / "site.log").open("w")  # a file, not a pipe: the kiosk child writes to it too
     proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while not cache.exists() and time.monotonic() < deadline:  # written once the kiosk has the catalogue
-            time.sleep(0.2)
-        assert cache.exists(), "the kiosk never fetched the catalogue from the site's server"
+        # written once the kiosk has the catalogue
+        wait_until(cache.exists, 60, "the kiosk to fetch the catalogue from the site's server", interval=0.2)
         assert httpx.get(f"http://127.0.0.1:{port}/api/v1/healthz", timeout=2).status_code == 200
         kiosks = _kiosk_children(proc.pid)
         assert len(kiosks) == 1, kiosks

@@ -3,6 +3,9 @@
 The browser lets through only requests to the app's own server and records every other one: each page must
 render every operation of ``/openapi.json`` (OpenAPI 3.1) with no request leaving the server. Screenshots go
 to ``$MOTCUA_API_DOCS_SHOTS`` when set, else to the test's temporary folder.
+
+A test module defines a module-scoped ``server`` fixture (the app's base URL), imports the fixtures
+``spec``, ``browser`` and ``offline`` from here, and checks each page with ``check_docs_page``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from chromium_browser import chromium
 
 METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
 # The distinct (method, path) pairs a page shows (an operation with two tags is shown twice), as a JS expression.
@@ -88,3 +95,44 @@ def check_redoc(page: Any, server: str, spec: dict[str, Any], *, title: str) -> 
     assert sorted(tuple(op) for op in page.evaluate(REDOC_OPERATIONS)) == sorted(expected)
     assert title in page.locator("h1").first.inner_text()
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture(scope="module")
+def spec(server: str) -> dict[str, Any]:
+    """The app's ``/openapi.json``."""
+    answer: dict[str, Any] = httpx.get(f"{server}/openapi.json", timeout=10).json()
+    return answer
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def offline(browser: Any, server: str) -> Iterator[tuple[Any, list[str]]]:
+    """``offline_page`` of the module's browser: (page, requests that tried to leave the server)."""
+    with offline_page(browser, server) as page_and_elsewhere:
+        yield page_and_elsewhere
+
+
+def check_docs_page(
+    which: str,
+    offline: tuple[Any, list[str]],
+    server: str,
+    spec: dict[str, Any],
+    tmp_path: Path,
+    *,
+    title: str,
+    known: set[str],
+    shot_name: str,
+) -> None:
+    """``which`` ("docs": Swagger UI, "redoc": ReDoc) renders every operation, offline; screenshot ``shot_name``."""
+    page, elsewhere = offline
+    if which == "docs":
+        check_swagger_ui(page, server, spec, title=title, known=known)
+    else:
+        check_redoc(page, server, spec, title=title)
+    shot(page, shot_name, tmp_path)
+    assert elsewhere == []

@@ -3,6 +3,8 @@
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1366, "height": 768})
 
+    settle(page)                                 # fonts loaded, finite animations over: ready for a screenshot
+
 ``MOTCUA_CHROMIUM`` names another binary. Playwright's sync API keeps an event loop running on the main
 thread until it stops: hold the browser for a module at most (``tests/conftest.py`` checks).
 """
@@ -39,3 +41,14 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+# Fonts loaded and every finite CSS animation or transition over (an endless one never ends: it is left out).
+_SETTLED = """() => document.fonts.status === "loaded" && document.getAnimations().every(
+    (a) => a.playState !== "running" || a.effect.getComputedTiming().iterations === Infinity)"""
+
+
+def settle(page: Any, timeout_ms: float = 15000) -> None:
+    """Wait until the page is still (see ``_SETTLED``), then for two frames, so the layout is painted."""
+    page.wait_for_function(_SETTLED, timeout=timeout_ms)
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from waiting import eventually
+
 CTL = "@@CTL "
 State = dict[str, Any]
 
@@ -85,7 +87,7 @@ class KivyProcess:
         except queue.Empty:
             if self.process.poll() is None:
                 self.process.send_signal(signal.SIGUSR1)  # thread dump into the child's log
-                time.sleep(1)
+                eventually(lambda: "most recent call first" in self.log_path.read_text(errors="replace"), 2)
             log = self.log_path.read_text(errors="replace")[-6000:]
             raise AssertionError(f"no reply to {cmd}; stdout {self.stray_output[-5:]}; log:\n{log}") from None
 

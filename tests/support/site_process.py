@@ -4,6 +4,7 @@
     kiosk = create_token(data, "kiosk")               # tokens through the admin CLI
     with SiteServer(data, log=data / "server.log") as server:   # a free port, started and healthy
         httpx.get(f"{server.base}/api/v1/services")
+        published_everything(server.base, data)       # its MQTT publisher has caught up with its log
 
 ``start`` raises ``RuntimeError`` (with the end of the log) when the server exits or is not healthy in
 time; ``stop`` sends SIGTERM, then SIGKILL; ``kill`` is SIGKILL (what ``test_kill9`` does) and
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -56,6 +58,18 @@ def healthy(base: str, timeout: float = 1.0) -> bool:
     with contextlib.suppress(httpx.HTTPError):
         return httpx.get(f"{base}/api/v1/healthz", timeout=timeout).status_code == 200
     return False
+
+
+def published_everything(base: str, data_dir: Path) -> bool:
+    """The server at ``base`` (data in ``data_dir``) has had every event of its log acknowledged by the MQTT
+    broker: its publisher's cursor has reached ``/api/v1/healthz``'s ``last_event_seq``."""
+    last = httpx.get(f"{base}/api/v1/healthz", timeout=5).json()["last_event_seq"]
+    conn = sqlite3.connect(f"file:{data_dir / 'queue.db'}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'mqtt_published_seq'").fetchone()
+    finally:
+        conn.close()
+    return row is not None and int(row[0]) >= int(last)
 
 
 class SiteServer:

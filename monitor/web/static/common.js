@@ -70,6 +70,24 @@
     return node;
   }
 
+  // Signed out (session ended, expired or revoked): back to the login page, then here again.
+  function toLogin() {
+    location.assign("/login?next=" + encodeURIComponent(location.pathname + location.search));
+  }
+
+  // The CSRF token the server gave this session (a cookie the page may read; the session cookie it may not).
+  function csrfToken() {
+    const match = document.cookie.split("; ").find((c) => c.startsWith("__Host-motcua_csrf=") || c.startsWith("motcua_csrf="));
+    return match ? decodeURIComponent(match.split("=").slice(1).join("=")) : "";
+  }
+
+  // A state-changing request of the page: it carries the CSRF token.
+  function send(method, url, body) {
+    const headers = { "X-CSRF-Token": csrfToken() };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin" });
+  }
+
   // Poll a JSON URL every `interval` ms; `onData` gets each new body (ETags make unchanged polls cheap).
   function poll(url, interval, onData, onState) {
     let stopped = false;
@@ -77,6 +95,7 @@
       if (stopped) return;
       try {
         const res = await fetch(url, { cache: "no-cache" });
+        if (res.status === 401) { stopped = true; toLogin(); return; }
         if (res.status === 503) { onState("loading"); }
         else if (!res.ok) { onState("error", res.status, await res.json().catch(() => null)); }
         else { onState("live"); onData(await res.json()); }
@@ -89,10 +108,42 @@
     return () => { stopped = true; };
   }
 
+  // Who is signed in, and the sign-out button (pages that have them: the dashboard's, not the login page).
+  let account = null;
+  const accountListeners = [];
+  function renderAccount() {
+    const who = document.getElementById("who");
+    if (who && account) who.textContent = account.name + " · " + t("account.role." + account.role);
+  }
+  async function setupAccount() {
+    const out = document.getElementById("signout");
+    if (!out) return;
+    out.addEventListener("click", async () => {
+      out.disabled = true;
+      const res = await send("POST", "/api/v1/auth/logout");
+      if (res.ok || res.status === 401) location.assign("/login");
+      else out.disabled = false;
+    });
+    const res = await fetch("/api/v1/auth/me", { cache: "no-store" });
+    if (res.status === 401) { toLogin(); return; }
+    if (!res.ok) return;
+    account = await res.json();
+    const exported = document.getElementById("export");
+    if (exported && account.role !== "viewer") {
+      const site = location.pathname.startsWith("/sites/") ? decodeURIComponent(location.pathname.slice(7)) : "";
+      if (site) exported.href += "&site=" + encodeURIComponent(site);
+      exported.hidden = false;
+    }
+    renderAccount();
+    accountListeners.forEach((fn) => fn(account));
+  }
+
   function setupHeader() {
     const button = document.getElementById("lang");
     button.addEventListener("click", () => setLang(lang === "vi" ? "en" : "vi"));
+    listeners.push(renderAccount);
     applyStatic();
+    setupAccount();
   }
 
   function liveState(state) {
@@ -103,8 +154,10 @@
   }
 
   window.Dash = {
-    t, label, num, pct, time, dateTime, day, fold, grade, el, poll, setupHeader, liveState,
+    t, label, num, pct, time, dateTime, day, fold, grade, el, poll, setupHeader, liveState, send, csrfToken, applyStatic, setLang,
     get lang() { return lang; },
+    get account() { return account; },
     onLang(fn) { listeners.push(fn); },
+    onAccount(fn) { accountListeners.push(fn); if (account) fn(account); },
   };
 })();

@@ -132,7 +132,23 @@ window.MOTCUA_I18N = {
     "role.counter_display": "Màn hình quầy",
     "role.feedback": "Máy đánh giá tại quầy",
     "role.display-waiting-room": "Màn hình phòng chờ",
-    "role.display-counter": "Màn hình quầy"
+    "role.display-counter": "Màn hình quầy",
+    "login.title": "Đăng nhập — Giám sát một cửa",
+    "login.heading": "Đăng nhập",
+    "login.intro": "Dành cho cán bộ điều hành của tỉnh, lãnh đạo điểm phục vụ và người được cấp quyền xem.",
+    "login.username": "Tên đăng nhập",
+    "login.password": "Mật khẩu",
+    "login.submit": "Đăng nhập",
+    "login.note": "Nhập sai 5 lần liên tiếp, tên đăng nhập bị tạm khóa 15 phút. Phiên làm việc kết thúc sau 12 giờ, hoặc sau 2 giờ không sử dụng.",
+    "login.error.bad_credentials": "Tên đăng nhập hoặc mật khẩu không đúng.",
+    "login.error.locked": "Đăng nhập sai quá nhiều lần: tên đăng nhập này tạm khóa 15 phút.",
+    "login.error.csrf": "Biểu mẫu đã hết hạn, vui lòng đăng nhập lại.",
+    "login.error.invalid": "Yêu cầu không hợp lệ.",
+    "auth.signout": "Đăng xuất",
+    "auth.export": "Tải CSV",
+    "account.role.operator": "Điều hành tỉnh",
+    "account.role.site_manager": "Quản lý điểm",
+    "account.role.viewer": "Người xem"
   },
   en: {
     "app.title": "Bắc Ninh one-stop service monitor",
@@ -265,6 +281,22 @@ window.MOTCUA_I18N = {
     "role.counter_display": "Counter display",
     "role.feedback": "Counter feedback tablet",
     "role.display-waiting-room": "Waiting-room display",
-    "role.display-counter": "Counter display"
+    "role.display-counter": "Counter display",
+    "login.title": "Sign in — One-stop monitor",
+    "login.heading": "Sign in",
+    "login.intro": "For the province's operators, site managers and authorised viewers.",
+    "login.username": "Username",
+    "login.password": "Password",
+    "login.submit": "Sign in",
+    "login.note": "After 5 wrong passwords in a row, sign-in for that username is paused for 15 minutes. A session ends after 12 hours, or after 2 hours unused.",
+    "login.error.bad_credentials": "Wrong username or password.",
+    "login.error.locked": "Too many failed attempts: sign-in for this username is paused for 15 minutes.",
+    "login.error.csrf": "The form expired, please sign in again.",
+    "login.error.invalid": "Invalid request.",
+    "auth.signout": "Sign out",
+    "auth.export": "Download CSV",
+    "account.role.operator": "Province operator",
+    "account.role.site_manager": "Site manager",
+    "account.role.viewer": "Viewer"
   }
 };

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from site_process import SiteServer, create_token, seed_demo
+from waiting import eventually
 
 from edge_agent.bridge import BridgedBroker, start_bridged_broker
 from monitor.alerts import AlertEngine
@@ -27,13 +28,22 @@ from motcua.runtime.mqtt import MqttConnection
 MOTCUA = [sys.executable, "-m", "motcua.cli"]
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float = 20.0, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
+def wait_until(predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
+    return bool(eventually(predicate, timeout))
+
+
+def outbox_tickets(path: Path) -> int:
+    """Ticket events waiting in an agent's outbox (read-only, beside the running agent)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM outbox WHERE type = 'ticket.issued'").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        conn.close()
 
 
 @dataclass
@@ -47,6 +57,14 @@ class Uplink:
     store: Store
     ingest: MqttIngest
     agents: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def agent_ready(self) -> bool:
+        """Wait until an agent's heartbeat (device ``site-server``) has reached the monitor."""
+        return wait_until(lambda: any(d.device_id == "site-server" for d in self.store.devices(self.site)))
+
+    def agent_log(self, index: int = -1) -> str:
+        """What the ``index``-th agent started (the last by default) has logged so far."""
+        return (self.tmp / f"agent-{index % len(self.agents)}.log").read_text(errors="replace")
 
     def start_agent(self, *extra: str, data_dir: Path | None = None) -> subprocess.Popen[bytes]:
         data_dir = data_dir or self.tmp / "agent"
@@ -109,6 +127,12 @@ class SitePublisher:
         info.wait_for_publish(10)
         return self.seq
 
+    def tickets(self, count: int) -> int:
+        """``count`` ``ticket.issued`` events; returns ``count``."""
+        for _ in range(count):
+            self.ticket()
+        return count
+
     def close(self) -> None:
         self.conn.stop()
 
@@ -152,6 +176,7 @@ class Helpers:
     """Helper functions for the tests of this folder (conftest is not importable under importlib mode)."""
 
     wait_until = staticmethod(wait_until)
+    outbox_tickets = staticmethod(outbox_tickets)
     start_queue_server = staticmethod(start_queue_server)
     MOTCUA = MOTCUA
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import time
 
 import pytest
 
@@ -22,21 +21,16 @@ def _assert_exactly_once(uplink, n):
     assert len(seqs) == len(set(seqs))
 
 
-def _wait_agent_ready(uplink, helpers):
-    assert helpers.wait_until(lambda: any(d.device_id == "site-server" for d in uplink.store.devices(uplink.site)))
-
-
 @pytest.mark.slow
 def test_outage_then_restore_drains_in_order_exactly_once(uplink, helpers):
     uplink.start_agent()
-    _wait_agent_ready(uplink, helpers)
+    assert uplink.agent_ready()
     uplink.province.stop()  # the province is unreachable
     publisher = uplink.publisher()
-    n = 1500
-    for _ in range(n):
-        publisher.ticket()
+    n = publisher.tickets(1500)
     publisher.close()
-    time.sleep(1.0)
+    # the agent has them all, in its outbox, and none went anywhere
+    assert helpers.wait_until(lambda: helpers.outbox_tickets(uplink.tmp / "agent" / "agent-outbox.db") == n, 60)
     assert len(_site_events_at_monitor(uplink)) == 0
     uplink.province.start()
     assert helpers.wait_until(lambda: len(_site_events_at_monitor(uplink)) >= n, 90)
@@ -49,19 +43,17 @@ def test_outage_then_restore_drains_in_order_exactly_once(uplink, helpers):
 @pytest.mark.slow
 def test_kill_9_of_the_agent_mid_send_loses_nothing(uplink, helpers):
     agent = uplink.start_agent()
-    _wait_agent_ready(uplink, helpers)
+    assert uplink.agent_ready()
     publisher = uplink.publisher()
     n = 0
     for _round in range(3):
-        for _ in range(300):
-            publisher.ticket()
-            n += 1
-        time.sleep(0.2)  # mid-send
+        before = len(_site_events_at_monitor(uplink))
+        n += publisher.tickets(300)
+        # mid-send: once this round's events have begun to reach the monitor
+        assert helpers.wait_until(lambda b=before: len(_site_events_at_monitor(uplink)) > b, 30)
         agent.send_signal(signal.SIGKILL)
         agent.wait(10)
-        for _ in range(100):  # events while the agent is dead: queued in its persistent session
-            publisher.ticket()
-            n += 1
+        n += publisher.tickets(100)  # events while the agent is dead: queued in its persistent session
         agent = uplink.start_agent()
     publisher.close()
     assert helpers.wait_until(lambda: len(_site_events_at_monitor(uplink)) >= n, 90)
@@ -71,17 +63,13 @@ def test_kill_9_of_the_agent_mid_send_loses_nothing(uplink, helpers):
 @pytest.mark.slow
 def test_province_broker_restart_mid_stream_loses_nothing(uplink, helpers):
     uplink.start_agent()
-    _wait_agent_ready(uplink, helpers)
+    assert uplink.agent_ready()
     publisher = uplink.publisher()
     n = 0
     for _round in range(2):
-        for _ in range(400):
-            publisher.ticket()
-            n += 1
+        n += publisher.tickets(400)
         uplink.province.restart(down_seconds=0.5)
-    for _ in range(200):
-        publisher.ticket()
-        n += 1
+    n += publisher.tickets(200)
     publisher.close()
     assert helpers.wait_until(lambda: len(_site_events_at_monitor(uplink)) >= n, 90)
     _assert_exactly_once(uplink, n)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 import uuid
 from datetime import UTC, datetime
 
 import pytest
+from waiting import Probes, eventually
 
 from edge_agent.core.replay import next_backoff, processable
 from edge_agent.outbox import NewEvent, Outbox
@@ -128,17 +128,23 @@ def test_mqtt_transport_ignores_an_ack_of_another_epoch(tmp_path, mosquitto):
     monitor = MqttConnection(mosquitto.url)
     batches: list[bytes] = []
     got_batch = threading.Event()
+    probes = Probes()
 
     def on_batch(topic, payload, retained):
+        if probes.seen(payload):
+            return
         batches.append(payload)
         got_batch.set()
 
     monitor.subscribe(topic_uplink(site), on_batch)
+    # after the transport's handler on the agent's connection: a probe seen here went through it first
+    agent.subscribe(topic_uplink_ack(site), lambda topic, payload, retained: probes.seen(payload))
     agent.start()
     monitor.start()
     try:
         assert agent.wait_connected(10) and monitor.wait_connected(10)
-        time.sleep(0.3)  # both subscriptions in place
+        probes.round_trip(agent, topic_uplink(site))  # both subscriptions in place
+        probes.round_trip(monitor, topic_uplink_ack(site))
 
         def ack(epoch, seqs):
             info = monitor.publish(
@@ -149,7 +155,7 @@ def test_mqtt_transport_ignores_an_ack_of_another_epoch(tmp_path, mosquitto):
         # an old outbox's ack (say queued for the bridge while the site server was re-imaged): same numbers
         ack(uuid.uuid4().hex, [1, 2, 3])
         ack("", [1, 2, 3])
-        time.sleep(0.5)
+        probes.barrier(monitor, topic_uplink_ack(site))  # the transport has had both acks
         assert box.stats().events == 3
         # a send waits for the ack of its own epoch, and takes that one
         batch = UplinkBatch(site=site, events=box.peek(10))
@@ -163,17 +169,8 @@ def test_mqtt_transport_ignores_an_ack_of_another_epoch(tmp_path, mosquitto):
         assert result["acked"] == {1, 2}
         assert [e.seq for e in box.peek(10)] == [3]
         ack(None, [3])  # a monitor from before epochs: its acks still count
-        assert _wait(lambda: box.stats().events == 0)
+        assert eventually(lambda: box.stats().events == 0, 5)
     finally:
         agent.stop()
         monitor.stop()
         box.close()
-
-
-def _wait(predicate, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()

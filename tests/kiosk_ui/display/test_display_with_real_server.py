@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from pathlib import Path
 
@@ -41,12 +40,12 @@ def test_a_call_made_at_the_real_server_is_shown_and_announced(server, broker, s
     assert called["number"] == "A001"
     texts = room.wait_for(lambda t: t["number"] == "A001")
     assert texts["counter"] == "đến Quầy 1"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        history = room.request("spoken")["history"]
-        if history and history[0]["finished"] is not None:
-            break
-        time.sleep(0.1)
+    spoken = room.poll(
+        lambda: room.request("spoken"),
+        lambda reply: bool(reply["history"]) and reply["history"][0]["finished"] is not None,
+        10,
+    )
+    history = spoken["history"]
     assert history[0]["text"] == "Mời công dân có số thứ tự a không không một đến quầy số một"
     desk_texts = desk.wait_for(lambda t: "A001" in str(t))
     assert "A001" in str(desk_texts)

@@ -67,7 +67,7 @@ def test_a_display_that_hears_retained_state_never_warns(  # type: ignore[no-unt
     while time.monotonic() < deadline:
         texts = display.texts()
         assert not texts["server_silent"] and texts["status"] == "", texts
-        time.sleep(0.1)
+        time.sleep(0.1)  # paces the check: the real silence timeout must elapse (behaviour under test)
 
 
 def test_counter_display_warns_in_english_and_clears_on_its_state(  # type: ignore[no-untyped-def]
@@ -97,7 +97,7 @@ def test_counter_display_hears_its_server_through_the_summary(  # type: ignore[n
     deadline = time.monotonic() + SILENCE + 1.5  # a negative check: it must hold past the timeout
     while time.monotonic() < deadline:
         assert not counter.texts()["server_silent"]
-        time.sleep(0.1)
+        time.sleep(0.1)  # paces the check: the real silence timeout must elapse (behaviour under test)
 
 
 def test_server_and_display_with_default_settings_meet_and_a_call_is_shown(  # type: ignore[no-untyped-def]

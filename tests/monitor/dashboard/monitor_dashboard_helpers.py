@@ -1,7 +1,8 @@
-"""Helpers of the dashboard tests: the test clock, the sites, ingesting live events, free ports."""
+"""Helpers of the dashboard tests: the test clock, the sites, ingesting live events, free ports, signing in."""
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 from datetime import UTC, datetime, timedelta
@@ -66,3 +67,37 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def login_form_token(html: str) -> str:
+    """The login form's CSRF token (the page's hidden field)."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "the login page has no CSRF field"
+    return match.group(1)
+
+
+def sign_in_client(client: Any, username: str, password: str, target: str = "/") -> Any:
+    """Sign ``client`` (a TestClient on https://testserver) in through the login form; the 303 answer."""
+    form = client.get("/login")
+    assert form.status_code == 200, form.text
+    answer = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": login_form_token(form.text), "next": target},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text[:500]
+    return answer
+
+
+def csrf_header(client: Any) -> dict[str, str]:
+    """The X-CSRF-Token header of a signed-in client (from the cookie the pages read)."""
+    return {"X-CSRF-Token": client.cookies.get("__Host-motcua_csrf") or client.cookies.get("motcua_csrf")}
+
+
+def sign_in_page(page: Any, base: str, username: str, password: str, target: str = "/") -> None:
+    """Sign the browser page in through the login page, as a person would; back on ``target``."""
+    page.goto(base + "/login?next=" + target)
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#submit")
+    page.wait_for_url(lambda url: "/login" not in url, timeout=15_000)

@@ -1,7 +1,8 @@
 """Screenshots of the dashboard at province scale (not a test): ``python tests/monitor/dashboard/shoot.py``.
 
-Generates (or reuses) a simulated province in a SQLite store, serves the dashboard with its clock fixed
-at the end of the history (a Thursday morning), and saves PNGs under ``docs/monitor/``.
+Generates (or reuses) a simulated province in a SQLite store, serves the monitor (``create_app`` with the
+dashboard) with its clock fixed at the end of the history (a Thursday morning), signs in as an operator made
+for the pictures, and saves PNGs under ``docs/monitor/``.
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ def main() -> int:
 
     import uvicorn
     from chromium_browser import chromium
-    from fastapi import FastAPI
 
+    from monitor.alerts import AlertEngine
+    from monitor.auth import AuthService
     from monitor.dashboard import mount
     from monitor.generator import generate
+    from monitor.ingest.http import create_app
+    from monitor.ingest.service import IngestService
     from monitor.store import open_store
     from motcua.runtime.broker import free_port
 
@@ -43,8 +47,14 @@ def main() -> int:
     if not store.count_events():
         report = generate(store, sites=args.sites, weeks=args.weeks, now=end)
         print("generated:", report)
-    app = FastAPI()
+    auth = AuthService(store)
+    password = "ảnh-chụp-màn-hình"
+    if store.user("tinh.operator") is None:
+        auth.create_user("tinh.operator", password, "operator", display_name="Điều hành tỉnh")
+    _, token = auth.create_token("screenshots", "operator", None, actor="shoot.py", days=1)
+    app = create_app(store, IngestService(store, AlertEngine(store)), auth=auth)
     mount(app, store, clock=lambda: end)  # the pictures show the province at ``--now``
+    bearer = {"Authorization": f"Bearer {token}"}
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -52,7 +62,9 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     while True:
         try:
-            with urllib.request.urlopen(base + "/api/v1/dashboard/status") as res:
+            with urllib.request.urlopen(
+                urllib.request.Request(base + "/api/v1/dashboard/status", headers=bearer)
+            ) as res:
                 status = json.load(res)
             if status["ready"]:
                 break
@@ -62,7 +74,7 @@ def main() -> int:
     timings = []
     for _ in range(5):
         t0 = time.perf_counter()
-        with urllib.request.urlopen(base + "/api/v1/dashboard/overview") as res:
+        with urllib.request.urlopen(urllib.request.Request(base + "/api/v1/dashboard/overview", headers=bearer)) as res:
             body = res.read()
         timings.append(round(1000 * (time.perf_counter() - t0), 1))
     print("status:", status, "overview HTTP ms:", timings, "bytes:", len(body))
@@ -73,6 +85,9 @@ def main() -> int:
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(base + "/")
+        page.fill("#username", "tinh.operator")
+        page.fill("#password", password)
+        page.click("#submit")
         page.wait_for_selector("#sites tbody tr[data-site]")
         page.screenshot(path=str(out / "overview-vi.png"), full_page=False)
         page.click("#rank-tabs button[data-level=district]")

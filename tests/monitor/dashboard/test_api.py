@@ -3,27 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
-import httpx
-import pytest
-from fastapi import FastAPI
-from monitor_dashboard_helpers import NOW, SITES, Clock, issue_tickets
+from monitor_dashboard_helpers import NOW, SITES, issue_tickets
 
-from monitor.dashboard import mount
-
-
-@pytest.fixture
-def client(store: Any, clock: Clock) -> Iterator[httpx.Client]:
-    app = FastAPI()
-    mount(app, store, clock=clock, refresh_seconds=0.0, warm=False)
-    from fastapi.testclient import TestClient
-
-    with TestClient(app) as c:
-        yield c
-    app.state.dashboard.close()
-
+# ``client`` (conftest): the monitor's app in-process, signed in as the demo province operator.
 
 def test_overview_lists_every_site_with_live_status_ranking_and_productivity(client: Any) -> None:
     res = client.get("/api/v1/dashboard/overview")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import unicodedata
@@ -84,10 +85,22 @@ def test_generator_command_fills_a_store(tmp_path: Path) -> None:
         timeout=120,
     )
     assert "1 sites, 8 days" in out.stdout
+    # and the demo accounts, with how to sign in
+    assert "Đăng nhập / Sign in: http://127.0.0.1:8100/login" in out.stdout
+    printed = dict(re.findall(r"^  (demo-\w+)\s+(\S+)", out.stdout, flags=re.MULTILINE))
+    assert set(printed) == {"demo-operator", "demo-manager", "demo-viewer"}
+    from monitor.auth import AuthService
     from monitor.store import open_store
 
     store = open_store(f"sqlite:///{db}")
     try:
+        auth = AuthService(store)
+        assert all(auth.sign_in(name, password).ok for name, password in printed.items())
+        assert {u.username: u.role for u in store.users()} == {
+            "demo-manager": "site_manager",
+            "demo-operator": "operator",
+            "demo-viewer": "viewer",
+        }
         (row,) = store.sites()
         assert (row.name, row.level, row.one_stop_staff) == ("Trung tâm Hành chính công tỉnh Bắc Ninh", "province", 75)
         assert store.count_events(types=["ticket.issued"]) > 3000

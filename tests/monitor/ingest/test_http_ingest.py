@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from edge_agent.outbox import NewEvent, Outbox
 from edge_agent.uplink import HttpTransport, Uplinker
 from monitor.alerts import AlertEngine
+from monitor.auth import AuthService
 from monitor.ingest.http import create_app
 from monitor.ingest.service import IngestService
 from motcua.contract.mqtt import encode_payload
@@ -48,7 +49,14 @@ def test_ingest_endpoint_authenticates_and_dedups(store):
         other = client.post("/api/v1/ingest", content=encode_payload(_batch("other", [1])), headers=headers)
         assert other.status_code == 403
         assert other.json()["message_vi"]
-        listed = client.get("/api/v1/store/events", params={"site": "bn"}).json()
+        # reading needs an account or API token, and a site's ingest token is not one
+        assert client.get("/api/v1/store/events", params={"site": "bn"}).status_code == 401
+        as_site = client.get("/api/v1/store/events", params={"site": "bn"}, headers=headers)
+        assert as_site.status_code == 401 and as_site.json()["code"] == "invalid_token"
+        _, reader = AuthService(store).create_token("test reader", "viewer", None, actor="test")
+        listed = client.get(
+            "/api/v1/store/events", params={"site": "bn"}, headers={"Authorization": f"Bearer {reader}"}
+        ).json()
         assert [e["seq"] for e in listed] == [1, 2, 3, 4]
 
 
@@ -58,6 +66,12 @@ def test_agent_http_uplink_to_a_real_monitor_survives_its_restart(tmp_path: Path
     cmd = [sys.executable, "-m", "motcua.cli", "monitor", "--data-dir", str(data)]
     token = subprocess.run([*cmd, "--create-site-token", "bn"], check=True, capture_output=True, text=True)
     token_value = token.stdout.strip()
+    reader = subprocess.run(
+        [*cmd, "create-token", "--data-dir", str(data), "--name", "test", "--role", "site_manager", "--site", "bn"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     port = free_port()
 
     def start():
@@ -89,8 +103,14 @@ def test_agent_http_uplink_to_a_real_monitor_survives_its_restart(tmp_path: Path
         while outbox.stats().events and time.monotonic() < deadline:
             time.sleep(0.1)
         assert outbox.stats().events == 0
-        listed = httpx.get(f"http://127.0.0.1:{port}/api/v1/store/events", params={"site": "bn", "limit": 1000}).json()
+        url = f"http://127.0.0.1:{port}/api/v1/store/events"
+        assert httpx.get(url, params={"site": "bn"}).status_code == 401
+        listed = httpx.get(
+            url, params={"site": "bn", "limit": 1000}, headers={"Authorization": f"Bearer {reader}"}
+        ).json()
         assert [e["seq"] for e in listed] == list(range(1, 301))
+        other = httpx.get(url, params={"site": "hn"}, headers={"Authorization": f"Bearer {reader}"})
+        assert other.status_code == 403 and other.json()["code"] == "forbidden_site"
     finally:
         uplinker.stop()
         outbox.close()

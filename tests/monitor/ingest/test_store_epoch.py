@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from monitor.alerts import AlertEngine
+from monitor.auth import AuthService
 from monitor.ingest.http import create_app
 from monitor.ingest.service import IngestService
 from monitor.store import open_store
@@ -92,7 +93,9 @@ def test_a_batch_mixing_epochs_or_a_malformed_epoch_is_refused(store):
         assert r.status_code == 422 and r.json()["code"] == "invalid_batch"
         r = client.post("/api/v1/ingest", content=encode_payload(batch([1, 2], NEW)), headers=headers)
         assert r.status_code == 200 and r.json()["epoch"] == NEW and r.json()["acked"] == [1, 2]
-        listed = client.get("/api/v1/store/events", params={"site": "bn"}).json()
+        _, reader = AuthService(store).create_token("test reader", "operator", None, actor="test")
+        auth = {"Authorization": f"Bearer {reader}"}
+        listed = client.get("/api/v1/store/events", params={"site": "bn"}, headers=auth).json()
         assert [(e["epoch"], e["seq"]) for e in listed] == [(NEW, 1), (NEW, 2)]
     assert store.count_events() == 2
 
@@ -154,7 +157,8 @@ def v1_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def test_a_store_from_before_epochs_is_upgraded_in_place_without_losing_rows(v1_store_url):
     store = open_store(v1_store_url)
     try:
-        assert store.upgraded == ["events_epoch"]
+        # (the accounts' tables too: the store is older than the monitor's login)
+        assert store.upgraded == ["events_epoch", "auth_tables"]
         assert store.count_events() == V1_ROWS
         assert store.seqs("bn") == list(range(1, V1_ROWS // 2 + 1))
         first = store.events("hn", limit=1)[0]

@@ -17,7 +17,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[2] / "support"))
-from chromium_browser import chromium
+from chromium_browser import chromium, settle
 from conftest import ServerProcess
 from playwright.sync_api import expect
 from site_process import UNLIMITED_TICKETS
@@ -81,17 +81,19 @@ def capture(server: ServerProcess, out: Path) -> None:
         page.click("#btn-next")
         expect(page.locator("#current .badge.prio")).to_be_visible()
         page.click("#banner-close")
-        page.wait_for_timeout(2500)
+        expect(page.locator("#banner")).to_be_hidden()
+        settle(page)
         page.screenshot(path=str(out / "counter-vi.png"))
         page.set_viewport_size({"width": 1920, "height": 1080})
-        page.wait_for_timeout(300)
+        settle(page)
         page.screenshot(path=str(out / "counter-vi-1920.png"))
         page.set_viewport_size({"width": 1366, "height": 768})
         page.click("#lang")
         page.click("#btn-start")
         expect(page.locator("#current-status")).to_have_text("Serving")
         page.click("#banner-close")
-        page.wait_for_timeout(1500)
+        expect(page.locator("#banner")).to_be_hidden()
+        settle(page)
         page.screenshot(path=str(out / "counter-en.png"))
         page.click("#lang")  # back to Vietnamese for the other pages
         page.close()
@@ -99,7 +101,9 @@ def capture(server: ServerProcess, out: Path) -> None:
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         page.goto(f"{server.base_url}/console/admin#token={server.admin_token}")
         expect(page.locator("#kpi-issued")).to_be_visible()
-        page.wait_for_timeout(800)
+        for table in ("#counters-table", "#queue-table", "#by-service-table", "#by-counter-table"):
+            expect(page.locator(f"{table} tr").first).to_be_visible()
+        settle(page)
         page.screenshot(path=str(out / "admin.png"), full_page=True)
         page.close()
 
@@ -113,7 +117,7 @@ def capture(server: ServerProcess, out: Path) -> None:
         called = act("2", "next").json()
         page.goto(f"{server.base_url}/t/{called['id']}")
         expect(page.locator("#headline")).to_contain_text("Mời đến")
-        page.wait_for_timeout(5000)  # after the highlight animation
+        settle(page)  # after the highlight animation (three pulses)
         page.screenshot(path=str(out / "track-called.png"))
         phone.close()
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-import time
 
 import pytest
+from waiting import eventually
 
 from motcua.contract.feedback import SentimentResult
 
@@ -232,9 +232,7 @@ def test_server_scores_a_comment_itself_when_no_agent_answers(site: Site, caplog
     desk.self_score, desk.self_score_after_s, desk.scorer_factory = True, 0.05, FakeScorer
     caplog.set_level(logging.DEBUG)
     fid = site.feedback(body(site.serve("1"), rating="very_satisfied", comment=COMMENT)).json()["id"]
-    deadline = time.monotonic() + 5
-    while not desk.is_scored(fid) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    assert eventually(lambda: desk.is_scored(fid), 5, interval=0.02)
     item = site.client.get("/api/v1/feedback", headers=site.headers("admin")).json()["items"][0]
     assert item["sentiment"]["scored_by"] == "server" and item["sentiment"]["rating_mismatch"] is True
     assert "ZQX-4417" not in caplog.text

@@ -6,7 +6,6 @@ Screenshots go to docs/feedback/ with MOTCUA_UPDATE_SCREENSHOTS=1 (else a temp d
 from __future__ import annotations
 
 import struct
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ import httpx
 import pytest
 from kivy_process import KivyProcess, screenshot_dir
 from site_process import SiteServer, create_token, seed_demo
+from waiting import eventually
 
 pytestmark = pytest.mark.timeout(150)
 HARNESS = Path(__file__).with_name("harness.py")
@@ -153,25 +153,21 @@ def test_served_ticket_is_rated_on_the_tablet_stored_scored_and_counted(
     assert after["by_criterion"]["waiting_time"]["ratings"]["neutral"] >= 1
 
     # No edge agent answered: the server scored the comment itself with the ONNX model, off the event loop.
-    deadline = time.monotonic() + 20
-    while True:
-        scored = [
-            f for f in server.call("GET", "/api/v1/feedback", "admin").json()["items"] if f["id"] == mine[0]["id"]
-        ]
-        if scored[0]["sentiment"] is not None or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
-    sentiment = scored[0]["sentiment"]
+    def scored() -> dict[str, Any]:
+        items = server.call("GET", "/api/v1/feedback", "admin").json()["items"]
+        return next(f["sentiment"] for f in items if f["id"] == mine[0]["id"])
+
+    sentiment = eventually(scored, 20, interval=0.2)
     assert sentiment is not None and sentiment["scored_by"] == "server"
     assert sentiment["label"] in ("negative", "neutral", "positive") and "staff_attitude" in sentiment["topics"]
 
     # The thank-you screen resets; the rated ticket is not offered again.
     texts = tablet.wait_for(lambda t: t["screen"] == "idle", timeout=5)
-    time.sleep(0.8)
-    assert tablet.texts()["screen"] == "idle"
+    polls = texts["answers"]
+    texts = tablet.wait_for(lambda t: t["answers"] >= polls + 2 or t["screen"] != "idle")  # two more answers
+    assert texts["screen"] == "idle"
 
     # The comment never reached a log: not the server's (debug level), not the tablet's.
-    time.sleep(0.3)
     for log in (server.log, tablet.log_path):
         content = log.read_text(encoding="utf-8")
         assert COMMENT not in content and "nhiệt tình" not in content, log
