@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import resource
 import statistics
 import sys
 import time
@@ -36,26 +37,37 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
+def cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children (tesseract, poppler, scanimage)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run(name: str, n: int, make: Callable[[int], Callable[[], CapturedPaper]], check: bool) -> dict[str, float]:
     """Time ``n`` captures (inputs built outside the timing); per page figures."""
-    per_page, sizes, hits = [], [], 0
+    per_page, cpu_per_page, sizes, hits = [], [], [], 0
     for i in range(n):
         job = make(i)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         paper = job()
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
         per_page.append(elapsed / paper.pages)
+        cpu_per_page.append(cpu / paper.pages)
         sizes.append(len(paper.pdf) / paper.pages)
         folded = fold(paper.text)
         hits += all(fold(w) in folded for w in KNOWN_WORDS)
     row = {
         "p50": statistics.median(per_page),
         "p95": pct(per_page, 0.95),
+        "cpu": statistics.median(cpu_per_page),
         "bytes": statistics.median(sizes),
         "words": hits / n if check else float("nan"),
     }
     words = f"{100 * row['words']:.0f} %" if check else "  –  "
-    print(f"{name:<14} {row['p50']:6.2f} {row['p95']:6.2f} {row['bytes'] / 1000:9.0f}  {words:>7}", flush=True)
+    print(
+        f"{name:<14} {row['p50']:6.2f} {row['p95']:6.2f} {row['cpu']:6.2f} {row['bytes'] / 1000:9.0f}  {words:>7}",
+        flush=True,
+    )
     return row
 
 
@@ -78,8 +90,9 @@ def main() -> int:
 
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"capture per page, n={args.n}, {os.cpu_count()} cores, load average {load}")
-    print("seconds per page p50 p95, stored kB per page, share of captures where OCR found all known words")
-    print(f"{'path':<14} {'p50':>6} {'p95':>6} {'kB/page':>9}  {'words':>7}")
+    print("wall seconds per page p50 p95, CPU seconds per page p50 (incl. child processes), stored kB per page,")
+    print("share of captures where OCR found all the known words")
+    print(f"{'path':<14} {'p50':>6} {'p95':>6} {'cpu':>6} {'kB/page':>9}  {'words':>7}")
     run("photo", args.n, photo_job, True)
     run("photo-bitonal", args.n, lambda i: photo_job(i, bitonal), True)
     run("upload-png", args.n, lambda i: lambda: process_upload(png, "p.png", "image/png"), True)

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SERVE = str(ROOT / "tests" / "support" / "serve_site_tls.py")  # the site server of the enrolment tests
 sys.path.insert(0, str(ROOT))
 
 import zeroconf._core  # noqa: E402
@@ -106,20 +107,6 @@ def bench_discovery_netns(runs: int) -> None:
         ip("netns", "del", b)
 
 
-SERVE = """
-import sys, uvicorn
-from queue_server.app import create_app
-from queue_server.demo import seed_demo
-from queue_server.settings import ServerSettings
-from queue_server.provisioning.hooks import site_services
-settings = ServerSettings(data_dir=sys.argv[1], port=int(sys.argv[2]), site_id="bench")
-app = create_app(settings)
-seed_demo(app.state.service.db)
-with site_services(settings) as extra:
-    uvicorn.run(app, host="127.0.0.1", port=settings.port, log_level="warning", **extra)
-"""
-
-
 def bench_enrolment(runs: int, data_dir: Path) -> None:
     import httpx
 
@@ -134,7 +121,7 @@ def bench_enrolment(runs: int, data_dir: Path) -> None:
         "MOTCUA_PROVISION_ENROL_BURST": "1000",
         "MOTCUA_PROVISION_ANNOUNCE": "false",
     }
-    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(data_dir), str(port)], env=env)
+    proc = subprocess.Popen([sys.executable, SERVE, str(data_dir), str(port), "bench"], env=env)
     try:
         assert wait_for_port("127.0.0.1", port, 30)
         db = open_database(data_dir)

@@ -81,7 +81,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"motcua agent: {exc}", file=sys.stderr)
         return 2
     from edge_agent.agent import Agent
-
     from motcua.runtime.sdnotify import Watchdog
 
     agent = Agent(settings)

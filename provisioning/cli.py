@@ -51,7 +51,40 @@ def add_actions(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
     p = sub.add_parser("agent", help="run the device's config agent (applies configs, reports status, sd_notify)")
     p.add_argument("--device-dir", type=Path, required=True)
-    for name in ("discover", "enroll", "image-config", "agent"):
+
+    p = sub.add_parser("update-key", help="make the ed25519 key pair that signs update bundles")
+    p.add_argument("--out", type=Path, required=True, help="directory for update-signing.key/.pub")
+    p = sub.add_parser("make-bundle", help="sign a wheelhouse into an update bundle")
+    p.add_argument("--wheelhouse", type=Path, required=True)
+    p.add_argument("--key", type=Path, required=True, help="update-signing.key")
+    p.add_argument("--version", required=True)
+    p.add_argument("--role", required=True, choices=(*DEVICE_ROLES, "server", "province"))
+    p.add_argument("--requirement", help="what pip installs (default: motcua[the role's extras])")
+    p.add_argument("--out", type=Path, required=True, help="the bundle file")
+    p = sub.add_parser("update", help="install a signed bundle into the inactive slot; keep it only if healthy")
+    p.add_argument("--bundle", type=Path, required=True)
+    p.add_argument("--public-key", type=Path, required=True, help="the pinned update-signing.pub")
+    p.add_argument(
+        "--root", type=Path, default=Path("/opt/motcua"), help="slots a, b and current (default /opt/motcua)"
+    )
+    p.add_argument("--restart-command", default="", help="shell command restarting the units after a switch")
+    p.add_argument(
+        "--health-command", default="", help="shell command that succeeds when the new slot is healthy ($MOTCUA_SLOT)"
+    )
+    p.add_argument("--deadline", type=float, default=60.0, help="seconds the health check may take (default 60)")
+    p = sub.add_parser("update-recover", help="finish an update a power cut or a kill interrupted (at boot)")
+    p.add_argument("--root", type=Path, default=Path("/opt/motcua"))
+    p.add_argument("--restart-command", default="")
+    for name in (
+        "discover",
+        "enroll",
+        "image-config",
+        "agent",
+        "update-key",
+        "make-bundle",
+        "update",
+        "update-recover",
+    ):
         sub.choices[name].add_argument("--verbose", action="store_true", help="debug logging")
         sub.choices[name].set_defaults(_run=run)
 
@@ -154,4 +187,71 @@ def _agent(args: argparse.Namespace) -> int:
     finally:
         watchdog.stop()
         agent.stop()
+    return 0
+
+
+def _shell(command: str, env: dict[str, str] | None = None, timeout: float = 120) -> bool:
+    import os
+    import subprocess
+
+    if not command:
+        return True
+    done = subprocess.run(["sh", "-c", command], env={**os.environ, **(env or {})}, timeout=timeout, check=False)
+    return done.returncode == 0
+
+
+def _updater(args: argparse.Namespace) -> object:
+    from provisioning.update import Updater
+
+    deadline = getattr(args, "deadline", 60.0)
+    health = getattr(args, "health_command", "")
+    return Updater(
+        args.root,
+        restart=lambda: None if _shell(args.restart_command) else print("restart command failed", file=sys.stderr),
+        healthy=lambda slot: _shell(health, {"MOTCUA_SLOT": str(slot)}, timeout=deadline),
+        deadline_s=deadline,
+    )
+
+
+def _update_key(args: argparse.Namespace) -> int:
+    from provisioning.update import generate_key
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    private, public = generate_key(args.out)
+    print(f"signing key {private} (keep it on the site server only); pin {public} on the devices")
+    return 0
+
+
+def _make_bundle(args: argparse.Namespace) -> int:
+    from provisioning.core.imageconfig import PIP_EXTRAS
+    from provisioning.update import make_bundle
+
+    requirement = args.requirement or f"motcua[{PIP_EXTRAS[args.role]}]"
+    out = make_bundle(
+        args.wheelhouse, args.out, args.key, version=args.version, role=args.role, requirement=requirement
+    )
+    print(out)
+    return 0
+
+
+def _update(args: argparse.Namespace) -> int:
+    from provisioning.update import BundleError, Updater
+
+    updater = _updater(args)
+    assert isinstance(updater, Updater)
+    try:
+        result = updater.apply(args.bundle, args.public_key)
+    except BundleError as exc:
+        print(f"update refused: {exc}", file=sys.stderr)
+        return 3
+    print(f"{result.outcome}: version {result.version} on slot {result.slot} in {result.seconds:.1f} s {result.detail}")
+    return 0 if result.outcome == "committed" else 1
+
+
+def _update_recover(args: argparse.Namespace) -> int:
+    from provisioning.update import Updater
+
+    updater = _updater(args)
+    assert isinstance(updater, Updater)
+    print(f"recovery: {updater.recover()}; current slot {updater.active()}")
     return 0

@@ -116,6 +116,7 @@ def _purge_jobs(app: FastAPI, settings: ServerSettings) -> list[tuple[Callable[[
     dossiers = getattr(app.state, "dossiers", None)
     if dossiers is not None:
         jobs.append((dossiers.purge_expired, "dossiers whose personal data was purged"))
+        jobs.append((dossiers.flag_overdue, "dossiers flagged overdue"))
     feedback = getattr(app.state, "feedback", None)
     if feedback is not None:
         retention = settings.comment_retention_days

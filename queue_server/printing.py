@@ -71,8 +71,12 @@ def _applicant(view: Mapping[str, Any]) -> str | None:
 
 
 def _paper_text(item: Mapping[str, Any], count: int) -> str:
-    how = PRESENTATION_VI.get(str(item.get("presentation")), str(item.get("presentation")))
-    return f"{item['vi']} ({how}: {count})"
+    name = str(item["vi"])
+    presentation = str(item.get("presentation"))
+    if presentation == "shown":  # looked at and handed back: no copies kept
+        return name if "xuất trình" in name else f"{name} (xuất trình)"
+    how = PRESENTATION_VI.get(presentation, presentation)
+    return f"{name} ({how}: {count})"
 
 
 def receipt_lines(
@@ -149,7 +153,7 @@ def supplement_lines(missing: Mapping[str, Any], *, counter_name_vi: str | None,
         Line(str(missing.get("site_name_vi") or "").upper(), bold=True),
         Line("", kind="rule"),
         Line("PHIẾU HƯỚNG DẪN", size="large", bold=True),
-        Line("BỔ SUNG, HOÀN THIỆN HỒ SƠ", size="large", bold=True),
+        Line("BỔ SUNG HỒ SƠ", size="large", bold=True),
         Line("WHAT TO BRING TO COMPLETE YOUR DOSSIER", size="small"),
         Line("", kind="blank"),
         Line(f"Thủ tục: {procedure.get('name_vi') or ''}", align="left", bold=True),

@@ -132,14 +132,25 @@ if ! id -u "$SERVICE_USER" >/dev/null 2>&1; then
   changed "user $SERVICE_USER"
 fi
 
-step="creating the venv in $PREFIX"
-if [ ! -x "$PREFIX/bin/python" ]; then
-  python3 -m venv "$PREFIX"
-  changed "venv $PREFIX"
+step="creating the venv in $PREFIX/a"
+# Two slots for signed A/B updates (`motcua provision update`): $PREFIX/a and $PREFIX/b, $PREFIX/current
+# names the running one and $PREFIX/bin follows it, so the units' /opt/motcua/bin/motcua is always current.
+if [ ! -L "$PREFIX/current" ]; then
+  mkdir -p "$PREFIX"
+  python3 -m venv "$PREFIX/a"
+  ln -sfn a "$PREFIX/current"
+  changed "venv $PREFIX/a (slot a, current)"
+fi
+# The slot's own python (not via the symlinks: a venv is found from its real path, and pip writes that
+# path into the scripts' #! line, so each slot's scripts run their own slot).
+py="$PREFIX/$(readlink "$PREFIX/current")/bin/python"
+if [ "$(readlink "$PREFIX/bin" 2>/dev/null)" != current/bin ]; then
+  ln -sfn current/bin "$PREFIX/bin"
+  changed "$PREFIX/bin -> current/bin"
 fi
 
 step="installing motcua into $PREFIX (pip, see $LOG)"
-extras=$("$PREFIX/bin/python" - "$wheel" "$role" <<'EOF'
+extras=$("$py" - "$wheel" "$role" <<'EOF'
 import ast, sys, zipfile
 # The role's extras from the wheel's own table (provisioning/core/imageconfig.py PIP_EXTRAS).
 with zipfile.ZipFile(sys.argv[1]) as whl:
@@ -152,12 +163,12 @@ EOF
 [ -n "$extras" ] || { say "$wheel has no extras table for role $role (an older wheel?)" >&2; false; }
 pip_args=(--disable-pip-version-check)
 [ -z "$wheelhouse" ] || pip_args+=(--no-index --find-links "$wheelhouse")
-stamp="$PREFIX/.motcua-wheel"
+stamp="$PREFIX/current/.motcua-wheel"
 wanted="$(sha256sum "$wheel" | cut -d' ' -f1) $extras"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   # A rebuilt wheel of the same version is installed again (pip would take it as already satisfied).
-  "$PREFIX/bin/python" -m pip install "${pip_args[@]}" -q "${wheel}[${extras}]" >&3 2>&1
-  "$PREFIX/bin/python" -m pip install "${pip_args[@]}" -q --force-reinstall --no-deps "$wheel" >&3 2>&1
+  "$py" -m pip install "${pip_args[@]}" -q "${wheel}[${extras}]" >&3 2>&1
+  "$py" -m pip install "${pip_args[@]}" -q --force-reinstall --no-deps "$wheel" >&3 2>&1
   echo "$wanted" >"$stamp"
   changed "python packages: motcua[$extras] from $(basename "$wheel")"
 fi
@@ -168,7 +179,7 @@ if [ "$(readlink /usr/local/bin/motcua 2>/dev/null)" != "$motcua" ]; then
 fi
 
 step="installing the Debian packages of role $role (apt-get, see $LOG)"
-read -r -a role_packages <<<"$("$PREFIX/bin/python" -c 'import sys
+read -r -a role_packages <<<"$("$py" -c 'import sys
 from provisioning.core.imageconfig import DEBIAN_PACKAGES
 print(" ".join(DEBIAN_PACKAGES[sys.argv[1]]))' "$role")"
 apt_install "${role_packages[@]}"
@@ -195,7 +206,7 @@ if [ "$role" = server ] && [ -n "$province_broker" ]; then
   bridge="$staging/etc/mosquitto/conf.d/motcua-bridge.conf"
   "$motcua" agent --site "${site:-$(. "$staging/etc/motcua/device.env"; echo "$MOTCUA_SITE")}" \
     --print-bridge-config "$province_broker" >"$bridge"
-  "$PREFIX/bin/python" - "$province_broker" >>"$bridge" <<'EOF'
+  "$py" - "$province_broker" >>"$bridge" <<'EOF'
 import sys
 from urllib.parse import unquote, urlsplit
 url = urlsplit(sys.argv[1])
@@ -255,6 +266,7 @@ case "$role" in
   province) enable=(postgresql.service mosquitto.service motcua-monitor.service) ;;
   *) enable=(motcua-enrolled.path motcua-app.service motcua-agent.service) ;;
 esac
+enable+=(motcua-update-recover.service)
 [ "$booted" -eq 0 ] || [ ${#changed_files[@]} -eq 0 ] || systemctl daemon-reload
 for unit in "${enable[@]}"; do
   if ! systemctl is-enabled --quiet "$unit" 2>/dev/null; then

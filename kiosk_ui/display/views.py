@@ -21,17 +21,14 @@ from kivy.uix.widget import Widget
 
 from kiosk_ui.core.display_state import CounterModel, WaitingRoomModel
 from kiosk_ui.core.display_text import UiLang, format_date, format_time, message
+from kiosk_ui.kv import load_kv_once
 
 KV_FILE = Path(__file__).with_name("displays.kv")
-_loaded = False
 
 
 def load_kv() -> None:
     """Load displays.kv once per process."""
-    global _loaded
-    if not _loaded:
-        Builder.load_file(str(KV_FILE))
-        _loaded = True
+    load_kv_once(KV_FILE)
 
 
 class Panel(BoxLayout):  # type: ignore[misc]

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -16,8 +15,9 @@ from kivy.uix.label import Label
 from kivy.uix.screenmanager import NoTransition
 from kivy.uix.widget import Widget
 
+from kiosk_ui.kv import load_kv_once
+
 KV_FILE = Path(__file__).with_name("tablet.kv")
-_loaded = False
 
 # Colour and mouth curve (1 = big smile, negative = frown) of each point of the scale.
 FACES: dict[str, tuple[tuple[float, float, float, float], float]] = {
@@ -31,10 +31,7 @@ KEY_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm,.?")
 
 def load_kv() -> None:
     """Load tablet.kv once per process."""
-    global _loaded
-    if not _loaded:
-        Builder.load_file(str(KV_FILE))
-        _loaded = True
+    load_kv_once(KV_FILE)
 
 
 class FbButton(Button):  # type: ignore[misc]

@@ -161,9 +161,8 @@ class KioskController(FormActions, FeedbackActions):
 
         def done(catalogue: Catalogue | None, *, complete: bool) -> None:
             if catalogue is None:
-                self.online = False
                 Clock.schedule_once(lambda _dt: self.refresh_catalogue(), REFRESH_RETRY_S)
-                self.app.refresh_banner()
+                self.unheard()  # offline at once before the server was ever heard, else after the silence
                 return
             self.online = True
             self.last_heard = self.now()

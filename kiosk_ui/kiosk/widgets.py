@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 from kivy.app import App
 from kivy.core.image import Image as CoreImage
 from kivy.graphics.texture import Texture
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -23,6 +21,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk_ui.core.kiosk_text import t
+from kiosk_ui.kv import load_kv_once
 
 __all__ = [
     "KButton",
@@ -34,16 +33,7 @@ __all__ = [
     "walk_all",
 ]
 
-_LOADED: set[str] = set()
 MIN_TARGET_PX = 96  # comfortably above 15 mm (61 px) on a 21.5" 1920x1080 screen
-
-
-def load_kv_once(path: Path) -> None:
-    """Load a .kv file once per process (loading twice duplicates every rule)."""
-    key = str(path)
-    if key not in _LOADED:
-        Builder.load_file(key)
-        _LOADED.add(key)
 
 
 class KLabel(Label):  # type: ignore[misc]

@@ -26,7 +26,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from monitor.auth.service import AuthService, SessionInfo
+from monitor.auth.service import AuthService, SessionInfo, secret_hash
 from monitor.core.access import (
     SAFE_METHODS,
     Principal,
@@ -256,6 +256,9 @@ def build_router() -> APIRouter:
         if not outcome.ok:
             status = 429 if outcome.reason == "locked" else 401
             return _login_page(request, error=outcome.reason, username=username, target=target, status=status)
+        previous = request.cookies.get(cookie_names(request)[0])
+        if previous:  # a new sign-in replaces the browser's old session (never reused: no fixation)
+            auth_service(request).store.delete_session(secret_hash(previous))
         response = RedirectResponse(target, status_code=303)
         _set_session_cookies(request, response, outcome.cookie, outcome.csrf_token)
         return response

@@ -34,9 +34,11 @@ from monitor.core.access import (
 logger = logging.getLogger(__name__)
 TOKEN_PREFIX = "mct_"
 TOUCH_EVERY = timedelta(seconds=60)  # a polling page updates last_seen at most once a minute
+FORGET_FAILURES_AFTER = timedelta(days=1)  # a username's failures (not its lock) are forgotten after a quiet day
 
 
-def _sha256(secret: str) -> str:
+def secret_hash(secret: str) -> str:
+    """The sha-256 the store keeps of a session cookie or an API token's secret."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
@@ -157,8 +159,9 @@ class AuthService:
         if self.passwords.needs_rehash(user.password_hash):
             self.store.set_password_hash(name, self.passwords.hash(password))
         cookie, session_id, csrf = secrets.token_urlsafe(32), secrets.token_hex(8), secrets.token_urlsafe(32)
-        self.store.create_session(_sha256(cookie), session_id, name, csrf, now + self.session_length, at=now)
+        self.store.create_session(secret_hash(cookie), session_id, name, csrf, now + self.session_length, at=now)
         self.store.delete_expired_sessions(now)
+        self.store.prune_login_failures(now - FORGET_FAILURES_AFTER)
         principal = Principal("session", name, user.role, user.sites, session_id)
         self.store.audit("sign_in", ok=True, actor=name, actor_kind="session", ip=ip, detail={"session": session_id})
         return SignIn(True, principal=principal, cookie=cookie, csrf_token=csrf)
@@ -167,7 +170,7 @@ class AuthService:
         """The valid session of a cookie (extending its idle time), or None."""
         if not cookie:
             return None
-        key = _sha256(cookie)
+        key = secret_hash(cookie)
         row = self.store.session(key)
         if row is None:
             return None
@@ -185,7 +188,7 @@ class AuthService:
 
     def sign_out(self, cookie: str, principal: Principal, *, ip: str | None = None) -> None:
         """End the session of ``cookie``."""
-        self.store.delete_session(_sha256(cookie))
+        self.store.delete_session(secret_hash(cookie))
         self.store.audit(
             "sign_out", ok=True, actor=principal.name, actor_kind="session", ip=ip, detail={"session": principal.ref}
         )
@@ -213,7 +216,7 @@ class AuthService:
             raise ValueError("a token needs a name (who or what uses it)")
         token_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         expires = None if days is None else self.clock() + timedelta(days=days)
-        self.store.create_api_token(token_id, _sha256(secret), name.strip(), role, scope, actor, expires)
+        self.store.create_api_token(token_id, secret_hash(secret), name.strip(), role, scope, actor, expires)
         self.store.audit(
             "token.created",
             ok=True,
@@ -246,7 +249,7 @@ class AuthService:
         if not sep or not secret:
             return None
         row = self.store.api_token(token_id)
-        if row is None or not hmac.compare_digest(row.token_hash, _sha256(secret)):
+        if row is None or not hmac.compare_digest(row.token_hash, secret_hash(secret)):
             return None
         now = self.clock()
         if row.revoked_at is not None or (row.expires_at is not None and now >= row.expires_at):

@@ -90,7 +90,7 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("GET", "/sites/{site}"): _account(site="path", page=True),
     ("GET", "/api/v1/dashboard/overview"): _account(),  # rows of the principal's sites only
     ("GET", "/api/v1/dashboard/sites/{site}"): _account(site="path"),
-    ("GET", "/api/v1/dashboard/status"): _account(),
+    ("GET", "/api/v1/dashboard/status"): _account(OPERATOR),  # the dashboard's own counters, province-wide
     ("GET", "/api/v1/dashboard/export"): _account(*READERS_WHO_EXPORT, site="query"),
     # the store's reads: ?site= must be the principal's; without it, only the principal's sites
     ("GET", "/api/v1/store/events"): _account(site="query"),

@@ -109,6 +109,18 @@ class AuthMixin(StoreConnection):
                 [username, failures, self._ts(self.clock()), self._ts(locked_until)],
             )
 
+    def prune_login_failures(self, before: datetime) -> int:
+        """Forget failures last seen before ``before`` whose lock (if any) is over; how many."""
+        with self._tx() as cur:
+            cur.execute(
+                self._sql(
+                    "DELETE FROM login_failures "
+                    "WHERE last_failure_at < ? AND (locked_until IS NULL OR locked_until < ?)"
+                ),
+                [self._ts(before), self._ts(before)],
+            )
+            return int(cur.rowcount)
+
     def clear_login_failures(self, username: str) -> None:
         """Forget a username's failures (after a successful sign-in, or an operator's unlock)."""
         with self._tx() as cur:

@@ -206,6 +206,7 @@ class DossierView(DossierSummary):
     data: dict[str, str]
     checklist: list[ChecklistItem]
     missing_required: list[str]
+    requested: list[str]  # kinds an open supplement request asks for
     paper_list: list[PaperRecordView]
     received_by: str | None
     forwarded_at: str | None

@@ -26,6 +26,7 @@ __all__ = [
     "DOSSIER_CANCELLED",
     "DOSSIER_EVENTS",
     "DOSSIER_FORWARDED",
+    "DOSSIER_OVERDUE",
     "DOSSIER_PAPER_ADDED",
     "DOSSIER_RECEIVED",
     "DOSSIER_REFUSED",
@@ -94,6 +95,7 @@ DOSSIER_RETURNED: Final = "dossier.returned"
 DOSSIER_CANCELLED: Final = "dossier.cancelled"
 DOSSIER_REFUSED: Final = "dossier.refused"
 DOSSIER_PAPER_ADDED: Final = "dossier.paper_added"
+DOSSIER_OVERDUE: Final = "dossier.overdue"
 
 CALL_EVENTS: Final = (TICKET_CALLED, TICKET_RECALLED)
 
@@ -183,11 +185,14 @@ class DossierSubmitted(EventData):
     ticket_id: str | None = None
     number: str | None = None
     service: str | None = None
+    channel: str | None = None  # kiosk (prepared by the citizen) | desk (a walk-in's draft)
 
 
 class DossierEvent(EventData):
     """A dossier's transition at the desk or the department: ids, codes, who, when — never the citizen's
-    form values, names, ID numbers or free-text reasons (those stay in the site's dossier tables)."""
+    form values, names, ID numbers or free-text reasons (those stay in the site's dossier tables).
+    ``dossier.overdue`` is this model alone: written once when a received dossier passes ``due_at`` without
+    a result (the site's periodic job), so the monitor can raise one alert per late dossier."""
 
     dossier_id: str
     code: str | None = None  # the dossier code, once received
@@ -298,6 +303,7 @@ EVENT_MODELS: Final[Mapping[str, type[EventData]]] = {
     DOSSIER_CANCELLED: DossierClosed,
     DOSSIER_REFUSED: DossierClosed,
     DOSSIER_PAPER_ADDED: DossierPaperAdded,
+    DOSSIER_OVERDUE: DossierEvent,
 }
 DOSSIER_EVENTS: Final = (
     DOSSIER_SUBMITTED,
@@ -310,6 +316,7 @@ DOSSIER_EVENTS: Final = (
     DOSSIER_CANCELLED,
     DOSSIER_REFUSED,
     DOSSIER_PAPER_ADDED,
+    DOSSIER_OVERDUE,
 )
 
 

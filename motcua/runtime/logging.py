@@ -89,11 +89,12 @@ class KeyValueFormatter(logging.Formatter):
         if not self.priority_prefix:
             line = super().format(record)
             return line + "".join(f" {k}={_kv(v)}" for k, v in fields.items())
-        parts = [f"<{_PRIORITY.get(record.levelno, 6)}>{record.getMessage()}", f"logger={record.name}"]
+        # the message with its line breaks escaped; fields quoted (JSON string escapes) when they need it
+        parts = [f"<{_PRIORITY.get(record.levelno, 6)}>{_one_line(record.getMessage())}", f"logger={record.name}"]
         parts += [f"{k}={_kv(v)}" for k, v in fields.items()]
         if record.exc_info:
             parts.append(f"exc={_kv(self.formatException(record.exc_info))}")
-        return _one_line(" ".join(parts))
+        return " ".join(parts)
 
 
 def _journal_stream_is_stderr(stream: IO[str]) -> bool:

@@ -203,6 +203,7 @@ def files_for(role: str, platform: Platform, available: frozenset[str]) -> list[
         "etc/sysctl.d/90-motcua.conf",
         "etc/fstab.motcua",
         "etc/tmpfiles.d/motcua.conf",
+        "etc/systemd/system/motcua-update-recover.service",
         "README-readonly-root.md",
     ]
     if role == "server":

@@ -7,6 +7,7 @@ Library only (no routes, no store): the dossier backend calls these, off the eve
 from __future__ import annotations
 
 from .errors import MESSAGES, CaptureError
+from .health import capture_ready
 from .model import CapturedPaper, CaptureLimits
 from .pipeline import process_photo, process_upload, read_limited, scan
 from .scanner import list_scanners
@@ -16,6 +17,7 @@ __all__ = [
     "CaptureError",
     "CaptureLimits",
     "CapturedPaper",
+    "capture_ready",
     "list_scanners",
     "process_photo",
     "process_upload",

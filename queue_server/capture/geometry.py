@@ -63,18 +63,25 @@ def find_page_quad(grey: Grey, *, min_area_fraction: float = 0.15) -> Points | N
     # Two views of the same frame: the page as the bright region (Otsu), and as the region its edges close.
     _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, kernel, iterations=3)
-    edges = cv2.dilate(cv2.Canny(small, 30, 100), kernel, iterations=2)
+    edges = cv2.morphologyEx(cv2.Canny(small, 30, 100), cv2.MORPH_CLOSE, kernel, iterations=2)  # no net growth
+    frame_area = small.shape[0] * small.shape[1]
+    candidates = []
     for mask in (bright, edges):
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
-            if cv2.contourArea(contour) < min_area:
-                break
-            quad = _quad_from_contour(contour)
-            if quad is None:  # rounded or torn corners: the tightest rotated rectangle still frames the page
-                quad = cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32)
-            # The whole frame is no finding: the caller then uses the frame as it is.
-            if cv2.contourArea(quad) < 0.97 * small.shape[0] * small.shape[1]:
-                return order_corners(quad / scale)
+        # The whole frame is no finding: the caller then uses the frame as it is.
+        candidates += [c for c in contours if min_area <= cv2.contourArea(c) < 0.97 * frame_area]
+    candidates.sort(key=cv2.contourArea, reverse=True)
+    # A true four-cornered outline first (from either view: a deep shadow can cut a corner off the bright
+    # region while the edges still close it) ...
+    for contour in candidates[:6]:
+        if cv2.contourArea(contour) < 0.8 * cv2.contourArea(candidates[0]):
+            break  # a block of text inside the page, not the page
+        quad = _quad_from_contour(contour)
+        if quad is not None:
+            return order_corners(quad / scale)
+    # ... else rounded or torn corners: the tightest rotated rectangle around the largest region.
+    if candidates:
+        return order_corners(cv2.boxPoints(cv2.minAreaRect(candidates[0])).astype(np.float32) / scale)
     return None
 
 

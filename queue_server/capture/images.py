@@ -100,7 +100,7 @@ def otsu_threshold(image: Image.Image) -> int:
     best, best_var, w0, sum0 = 128, -1.0, 0, 0.0
     for level in range(256):
         w0 += hist[level]
-        if w0 == 0 or w0 == total:
+        if w0 in (0, total):
             continue
         sum0 += level * hist[level]
         m0, m1 = sum0 / w0, (sum_all - sum0) / (total - w0)

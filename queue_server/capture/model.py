@@ -40,5 +40,7 @@ class CaptureLimits:
     jpeg_quality: int = 75
     thumbnail_width: int = 200
     ocr_timeout_s: float = 120.0  # per page
+    # Tesseract processes for one paper of several pages (each single-threaded): the server's 2 cores.
+    ocr_workers: int = 2
     tool_timeout_s: float = 60.0  # pdfinfo / pdftotext / pdftoppm per call
     tool_memory_bytes: int = 1_500_000_000  # address-space limit for each poppler/tesseract child

@@ -108,6 +108,7 @@ class Dossier:
     closed_at: datetime | None = None
     reason: str | None = None
     supplements: int = 0
+    requested: tuple[str, ...] = ()  # kinds the department asked for in the open supplement request
     history: tuple[HistoryEntry, ...] = ()
 
     @property
@@ -142,9 +143,15 @@ def _move(dossier: Dossier, action: str, now: datetime, staff_id: str | None, re
 
 
 def missing_required(dossier: Dossier, checklist: Sequence[Document]) -> tuple[Document, ...]:
-    """The required papers of the checklist not ticked yet."""
-    have = dossier.received_kinds
-    return tuple(doc for doc in checklist if doc.required and doc.kind not in have)
+    """The papers still missing: required ones not ticked (or with fewer copies than the checklist asks;
+    one is enough for a paper only shown), and those a supplement request asked for, required or not."""
+
+    def short(doc: Document) -> bool:
+        wanted = 1 if doc.presentation == "shown" else doc.count
+        return dossier.tick_count(doc.kind) < wanted
+
+    asked = set(dossier.requested)
+    return tuple(doc for doc in checklist if (doc.required or doc.kind in asked) and short(doc))
 
 
 def _refuse_missing(missing: Sequence[Document]) -> DomainError:
@@ -237,7 +244,13 @@ def request_supplement(
         )
     moved = _move(dossier, "request_supplement", now, staff_id, reason.strip())
     ticks = tuple((k, c) for k, c in dossier.ticks if k not in set(kinds))
-    return replace(moved, ticks=ticks, reason=reason.strip(), supplements=dossier.supplements + 1)
+    return replace(
+        moved,
+        ticks=ticks,
+        reason=reason.strip(),
+        supplements=dossier.supplements + 1,
+        requested=tuple(sorted(set(kinds))),
+    )
 
 
 def supplement(dossier: Dossier, checklist: Sequence[Document], now: datetime, *, staff_id: str | None) -> Dossier:
@@ -246,7 +259,7 @@ def supplement(dossier: Dossier, checklist: Sequence[Document], now: datetime, *
     missing = missing_required(dossier, checklist)
     if missing:
         raise _refuse_missing(missing)
-    return replace(moved, reason=None)
+    return replace(moved, reason=None, requested=())
 
 
 def result_ready(dossier: Dossier, now: datetime, *, staff_id: str | None) -> Dossier:

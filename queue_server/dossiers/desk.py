@@ -276,6 +276,7 @@ class DossierDesk:
                     ticket_id=ticket_id,
                     number=ticket.number if ticket else None,
                     service=procedure.service,
+                    channel=channel,
                 ),
             )
             seq = self.service.commit_events(conn, [event])
@@ -397,6 +398,7 @@ class DossierDesk:
             "data": json.loads(row["data"] or "{}"),
             "checklist": self.checklist(procedure, d, papers),
             "missing_required": [doc.kind for doc in core.missing_required(d, docs)],
+            "requested": list(d.requested),
             "paper_list": [p.public() for p in papers],
             "received_by": d.received_by,
             "forwarded_at": row.get("forwarded_at"),
@@ -643,8 +645,8 @@ class DossierDesk:
         with self.service.db.transaction() as conn:
             if request is not None:
                 previous = request.replay(conn)
-                if previous is not None:
-                    return previous, True
+                if previous is not None:  # only the id is remembered: no personal data in that table
+                    return self._view(self._row(str(previous["dossier_id"]))), True
             row = self._row(dossier_id)
             self._check_scope(actor, row)
             d = dossier_from_row(row)
@@ -720,7 +722,7 @@ class DossierDesk:
             response = self._view(self._row(d.id))
             self.log_access(conn, d.id, actor, action, "transition")  # the answer carries the form data
             if request is not None:
-                request.remember(conn, response, now)
+                request.remember(conn, {"dossier_id": d.id, "status": moved.status, "code": moved.code}, now)
         self.service.notify(seq)
         return response, False
 
@@ -740,6 +742,30 @@ class DossierDesk:
             (code, dossier_id, now.isoformat()),
         )
         return code
+
+    def flag_overdue(self, now: datetime | None = None) -> int:
+        """Write ``dossier.overdue`` once for each received dossier past its due time without a result."""
+        moment = now or self.service.clock()
+        system = Actor(token_id="system", role="system")
+        with self.service.db.transaction() as conn:
+            rows = [
+                dict(r)
+                for r in self.service.db.query(
+                    "SELECT * FROM dossiers WHERE overdue_at IS NULL AND due_at IS NOT NULL AND due_at < ?"
+                    " AND status IN ('received', 'forwarded', 'supplement_requested', 'supplemented')",
+                    (moment.isoformat(),),
+                )
+            ]
+            events = []
+            for row in rows:
+                d = dossier_from_row(row)
+                if not core.is_late(d, moment):  # due_at strings of other offsets: decide on the parsed time
+                    continue
+                conn.execute("UPDATE dossiers SET overdue_at = ? WHERE id = ?", (moment.isoformat(), d.id))
+                events.append(self._event(ev.DOSSIER_OVERDUE, moment, d, row, system))
+            seq = self.service.commit_events(conn, events)
+        self.service.notify(seq)
+        return len(events)
 
     # -- retention
     def purge_expired(self, now: datetime | None = None) -> int:

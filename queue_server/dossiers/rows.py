@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from queue_server.core.dossier import Dossier, HistoryEntry
@@ -14,7 +14,8 @@ def _dt(value: object) -> datetime | None:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    # Stored in UTC, so that SQL compares times as text (due_at < now) correctly.
+    return value.astimezone(UTC).isoformat() if value else None
 
 
 def dossier_from_row(row: dict[str, Any]) -> Dossier:
@@ -42,6 +43,7 @@ def dossier_from_row(row: dict[str, Any]) -> Dossier:
         closed_at=_dt(row.get("closed_at")),
         reason=row.get("reason"),
         supplements=int(row.get("supplements") or 0),
+        requested=tuple(json.loads(row.get("requested_kinds") or "[]")),
         history=history,
     )
 
@@ -62,6 +64,7 @@ def state_columns(d: Dossier) -> dict[str, Any]:
         "closed_at": _iso(d.closed_at),
         "reason": d.reason,
         "supplements": d.supplements,
+        "requested_kinds": json.dumps(list(d.requested)),
         "history": json.dumps(
             [
                 {"status": h.status, "at": h.at.isoformat(), "staff_id": h.staff_id, "reason": h.reason}

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from serve_site_tls import SCRIPT as SERVE
 
 from motcua.runtime.broker import free_port, wait_for_port
 from motcua.runtime.pki import new_key_and_csr
@@ -27,18 +28,6 @@ from queue_server.settings import ServerSettings
 from queue_server.store.db import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVE = """
-import sys, uvicorn
-from queue_server.app import create_app
-from queue_server.demo import seed_demo
-from queue_server.settings import ServerSettings
-from queue_server.provisioning.hooks import site_services
-settings = ServerSettings(data_dir=sys.argv[1], port=int(sys.argv[2]), site_id="site-e")
-app = create_app(settings)
-seed_demo(app.state.service.db)
-with site_services(settings) as extra:
-    uvicorn.run(app, host="127.0.0.1", port=settings.port, log_level="warning", **extra)
-"""
 
 
 @dataclass
@@ -69,7 +58,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     env = {**os.environ, "MOTCUA_PROVISION_TLS": "true", "MOTCUA_PROVISION_ENROL_BURST": "50", "PYTHONPATH": str(ROOT)}
     log = (data_dir / "server.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-c", SERVE, str(data_dir), str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, SERVE, str(data_dir), str(port), "site-e"], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
         assert wait_for_port("127.0.0.1", port, 20), (data_dir / "server.log").read_text()

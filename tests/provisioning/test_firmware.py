@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
 import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -51,6 +54,8 @@ def test_units_pass_systemd_analyze_verify(role, tmp_path: Path):
     image = tmp_path / "img"
     files = _render(role, image, "--platform", "debian-x86", "--rotation", "90")
     services = {f.name: f.read_text() for f in files if f.suffix == ".service"}
+    recover = services.pop("motcua-update-recover.service")  # a oneshot at boot, before the apps
+    assert "Type=oneshot" in recover and "provision update-recover --root /opt/motcua" in recover
     app = {"server": "motcua-server.service", "province": "motcua-monitor.service"}.get(role, "motcua-app.service")
     expected = {app} if role == "province" else {app, "motcua-agent.service"}
     assert set(services) == expected
@@ -190,3 +195,98 @@ def test_read_only_root_snippets_and_hardware_watchdog(tmp_path: Path):
     )
     assert "RuntimeWatchdogSec=15" in files["motcua-watchdog.conf"] or "bcm2835_wdt" in files["motcua-watchdog.conf"]
     assert "dtparam=watchdog=on" in files["config.txt.motcua"]
+
+
+def _mosquitto_listening(conf: Path, ports: list[int], tmp_path: Path) -> subprocess.Popen[bytes]:
+    from motcua.runtime.broker import mosquitto_path, wait_for_port
+
+    binary = mosquitto_path()
+    assert binary, "mosquitto is needed"
+    text = conf.read_text() + "log_dest stderr\n" + ("user root\n" if os.geteuid() == 0 else "")
+    conf.write_text(text)
+    proc = subprocess.Popen([binary, "-c", str(conf)], stderr=(tmp_path / "mosquitto.log").open("wb"))
+    for port in ports:
+        if not wait_for_port("127.0.0.1", port, 10):
+            proc.kill()
+            raise AssertionError((tmp_path / "mosquitto.log").read_text())
+    return proc
+
+
+def _connect(port: int, username: str | None, password: str | None, **tls: str) -> int:
+    import paho.mqtt.client as paho
+
+    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"t-{port}-{username}")
+    if username:
+        client.username_pw_set(username, password)
+    if tls:
+        client.tls_set(ca_certs=tls["ca"], certfile=tls.get("cert"), keyfile=tls.get("key"))
+        client.tls_insecure_set(True)  # the test broker certificate names 127.0.0.1 only by IP
+    codes: list[int] = []
+    client.on_connect = lambda c, u, f, reason, p: codes.append(int(reason.value))
+    try:
+        client.connect("127.0.0.1", port, keepalive=5)
+    except OSError:
+        return -1
+    deadline = time.monotonic() + 10
+    while not codes and time.monotonic() < deadline:
+        client.loop(0.1)
+    client.disconnect()
+    return codes[0] if codes else -1
+
+
+def test_the_server_image_broker_config_runs_mosquitto_tls_for_devices_and_loopback_for_the_agent(tmp_path: Path):
+    from motcua.runtime.broker import free_port
+    from provisioning.core.imageconfig import ImageParams
+    from provisioning.image import render_image
+    from queue_server.core.provisioning_acl import SALT_BYTES, hash_password, render_acl, render_passwd
+    from queue_server.provisioning.ca import SiteCA
+
+    data = tmp_path / "data"
+    tls_port, local_port = free_port(), free_port()
+    params = ImageParams(role="server", data_dir=str(data), mqtt_port=tls_port, local_mqtt_port=local_port)
+    params = dataclasses.replace(params, mqtt_bind="127.0.0.1")
+    conf = tmp_path / "motcua.conf"
+    conf.write_text(render_image(params)["etc/mosquitto/conf.d/motcua.conf"])
+    provisioning = data / "provisioning"
+    ca = SiteCA.load_or_create(provisioning, "bn-tinh")
+    ca.server_cert(["127.0.0.1"], name="broker")
+    (provisioning / "broker").mkdir()
+    (provisioning / "broker" / "passwd").write_text(
+        render_passwd([("motcua-server", hash_password("pw-1", os.urandom(SALT_BYTES)))])
+    )
+    (provisioning / "broker" / "acl").write_text(render_acl("bn-tinh", "motcua-server", []))
+    proc = _mosquitto_listening(conf, [tls_port, local_port], tmp_path)
+    try:
+        assert _connect(local_port, "motcua-server", "pw-1") == 0  # the server's agent, on loopback
+        assert _connect(local_port, None, None) != 0  # no anonymous access
+        assert _connect(local_port, "motcua-server", "wrong") != 0
+        client_cert, client_key = ca.client_cert("motcua-server")
+        tls = {"ca": str(ca.cert_path), "cert": str(client_cert), "key": str(client_key)}
+        assert _connect(tls_port, "motcua-server", "pw-1", **tls) == 0  # devices: TLS with a client certificate
+        assert _connect(tls_port, "motcua-server", "pw-1", ca=str(ca.cert_path)) != 0  # without one: refused
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_the_province_broker_config_takes_site_bridges_with_a_password_and_the_monitor_on_loopback(tmp_path: Path):
+    from motcua.runtime.broker import free_port
+    from provisioning.core.imageconfig import ImageParams
+    from provisioning.image import render_image
+    from queue_server.core.provisioning_acl import SALT_BYTES, hash_password, render_passwd
+
+    sites_port, local_port = free_port(), free_port()
+    params = ImageParams(role="province", mqtt_port=sites_port, mqtt_bind="127.0.0.1", local_mqtt_port=local_port)
+    text = render_image(params)["etc/mosquitto/conf.d/motcua-province.conf"]
+    passwd = tmp_path / "province.passwd"
+    passwd.write_text(render_passwd([("bn-tinh", hash_password("bridge-pw", os.urandom(SALT_BYTES)))]))
+    conf = tmp_path / "province.conf"
+    conf.write_text(text.replace("/etc/mosquitto/motcua-province.passwd", str(passwd)))
+    proc = _mosquitto_listening(conf, [sites_port, local_port], tmp_path)
+    try:
+        assert _connect(sites_port, "bn-tinh", "bridge-pw") == 0
+        assert _connect(sites_port, None, None) != 0
+        assert _connect(local_port, None, None) == 0  # the monitor on loopback
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -4,7 +4,8 @@ installed units and each role's `motcua` command started from /opt/motcua.
 
 The root file system tarball is cached in ``$MOTCUA_CACHE_DIR`` (default ``~/.cache/motcua``) and the role
 wheelhouses beside it, so a second run downloads nothing from PyPI and builds no rootfs; the chroot's apt
-reaches Debian's mirror (``MOTCUA_DEBIAN_MIRROR``, default deb.debian.org) for the role's packages. Needs
+reaches Debian's mirror (``MOTCUA_DEBIAN_MIRROR``, default deb.debian.org) for the role's packages, whose
+downloaded .debs are kept in the cache too. Needs
 root (chroot, mount namespaces), mmdebstrap and network to the Debian mirror. Measured on a 2-core CI
 machine: see docs/provisioning.md.
 """
@@ -27,10 +28,11 @@ MIRROR = os.environ.get("MOTCUA_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 SUITE = "bookworm"
 INCLUDE = "python3,python3-venv,systemd,ca-certificates"
 # Units each role enables and verifies; motcua commands each role's image runs.
+RECOVER = "motcua-update-recover.service"
 UNITS = {
-    "server": ["mosquitto.service", "motcua-server.service", "motcua-agent.service"],
-    "province": ["mosquitto.service", "motcua-monitor.service"],
-    "device": ["motcua-app.service", "motcua-agent.service", "motcua-enrolled.path", "motcua-device.target"],
+    "server": ["mosquitto.service", "motcua-server.service", "motcua-agent.service", RECOVER],
+    "province": ["mosquitto.service", "motcua-monitor.service", RECOVER],
+    "device": ["motcua-app.service", "motcua-agent.service", "motcua-enrolled.path", "motcua-device.target", RECOVER],
 }
 COMMANDS = {
     "server": [["server"], ["agent"], ["provision", "enroll"]],
@@ -101,8 +103,12 @@ class Chroot:
         shutil.copy(ROOT / "scripts" / "install-device.sh", self.install / "install-device.sh")
 
     def run(self, *cmd: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        # The downloaded .debs are kept between runs too (apt-get keeps its archives): a cached run only unpacks.
+        archives = CACHE / f"apt-archives-{SUITE}"
+        (archives / "partial").mkdir(parents=True, exist_ok=True)
         script = (
             f'mount -t proc proc "{self.root}/proc" && mount --rbind /dev "{self.root}/dev" && '
+            f'mount --bind "{archives}" "{self.root}/var/cache/apt/archives" && '
             f'exec chroot "{self.root}" "$@"'
         )
         return _run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", *cmd], timeout)
@@ -130,6 +136,11 @@ def _check_installed(chroot: Chroot, role: str) -> None:
         started = chroot.run("/opt/motcua/bin/motcua", *command, "--help")
         assert started.returncode == 0 and "usage:" in started.stdout, (command, started.stderr[-2000:])
     assert chroot.run("id", "-u", "motcua").returncode == 0
+    # slot a is current, /opt/motcua/bin follows it (signed A/B updates switch current)
+    opt = chroot.root / "opt" / "motcua"
+    assert os.readlink(opt / "current") == "a" and os.readlink(opt / "bin") == "current/bin"
+    script = (opt / "a" / "bin" / "motcua").read_text().splitlines()[0]
+    assert script == "#!/opt/motcua/a/bin/python", script  # each slot's scripts run their own slot
 
 
 def _report(label: str, seconds: float) -> None:
@@ -167,6 +178,38 @@ def test_server_install_from_a_wheelhouse_is_idempotent_and_a_failed_step_says_h
     assert "remote_username bn-tinh" in bridge and "remote_password s3cret" in bridge
     assert oct((etc / "mosquitto" / "conf.d" / "motcua-bridge.conf").stat().st_mode & 0o777) == "0o640"
     assert "MOTCUA_AGENT_SITE_ID=bn-tinh" in (etc / "motcua" / "agent.env").read_text()
+    # A signed update of the installed server into slot b, from a bundle of the same wheelhouse
+    from provisioning.update import generate_key, make_bundle
+
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    private, public = generate_key(keys)
+    make_bundle(
+        wheelhouses["server"],
+        chroot.install / "update.tar",
+        private,
+        version="0.1.0+2",
+        role="server",
+        requirement="motcua[server,agent]",
+    )
+    shutil.copy(public, chroot.install / "update.pub")
+    health = '"$MOTCUA_SLOT/bin/motcua" server --help >/dev/null && "$MOTCUA_SLOT/bin/motcua" agent --help >/dev/null'
+    started = time.monotonic()
+    updated = chroot.run(
+        "/opt/motcua/bin/motcua", "provision", "update", "--bundle", "/tmp/install/update.tar",
+        "--public-key", "/tmp/install/update.pub", "--root", "/opt/motcua", "--health-command", health,
+        timeout=900,
+    )  # fmt: skip
+    assert updated.returncode == 0 and "committed: version 0.1.0+2 on slot b" in updated.stdout, updated.stderr
+    _report("signed update of the server into slot b", time.monotonic() - started)
+    opt = chroot.root / "opt" / "motcua"
+    assert os.readlink(opt / "current") == "b"
+    assert (opt / "b" / "bin" / "motcua").read_text().splitlines()[0] == "#!/opt/motcua/b/bin/python"
+    for command in COMMANDS["server"]:
+        again = chroot.run("/opt/motcua/bin/motcua", *command, "--help")
+        assert again.returncode == 0, again.stderr[-2000:]
+    verify = _run(["systemd-analyze", "verify", f"--root={chroot.root}", *UNITS["server"]], 120)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
 def test_screen_roles_install_with_their_packages_and_wait_for_enrolment(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from queue_factories import procedure_entry
 
 from queue_server.catalogue import load_catalogue, load_default_catalogue
 from queue_server.core.catalogue import (
@@ -52,24 +53,16 @@ def _minimal() -> dict[str, Any]:
         "services": [{"code": "HT", "letter": "A", "name_vi": "Hộ tịch", "name_en": "Civil status"}],
         "fields": [{"code": "HOTICH", "name_vi": "Hộ tịch", "name_en": "Civil status", "icon": "account"}],
         "procedures": [
-            {
-                "code": "HT-KS-01",
-                "name_vi": "Đăng ký khai sinh",
-                "name_en": "Birth registration",
-                "field": "HOTICH",
-                "level": ["commune"],
-                "authority_vi": "Ủy ban nhân dân cấp xã",
-                "authority_en": "Commune People's Committee",
-                "service": "HT",
-                "processing_time_vi": "Trong ngày",
-                "processing_time_en": "Same day",
-                "processing_days": 0,
-                "fee_vi": "Miễn phí",
-                "fee_en": "Free",
-                "documents": [{"vi": "Giấy chứng sinh", "en": "Certificate of birth"}],
-                "on_the_spot": True,
-                "keywords": ["khai sinh"],
-                "form": [
+            procedure_entry(
+                "HT-KS-01",
+                "Đăng ký khai sinh",
+                name_en="Birth registration",
+                field="HOTICH",
+                authority_vi="Ủy ban nhân dân cấp xã",
+                authority_en="Commune People's Committee",
+                documents=[{"vi": "Giấy chứng sinh", "en": "Certificate of birth"}],
+                keywords=["khai sinh"],
+                form=[
                     {
                         "name": "child_full_name",
                         "label_vi": "Họ tên của trẻ",
@@ -95,7 +88,7 @@ def _minimal() -> dict[str, Any]:
                         "prefill": "id_number",
                     },
                 ],
-            }
+            )
         ],
     }
 

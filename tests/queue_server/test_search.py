@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from queue_factories import procedure_entry
 
 from motcua.domain.vntext import fold, nfc, strip_diacritics
 from queue_server.catalogue import load_default_catalogue
@@ -236,25 +237,7 @@ def test_each_catalogue_is_searched_on_its_own() -> None:
             "services": [{"code": "HT", "letter": "A", "name_vi": "Hộ tịch", "name_en": "Civil status"}],
             "fields": [{"code": "F", "name_vi": "Hộ tịch", "name_en": "Civil status", "icon": "x"}],
             "procedures": [
-                {
-                    "code": code,
-                    "name_vi": name,
-                    "name_en": name,
-                    "field": "F",
-                    "level": ["commune"],
-                    "authority_vi": "UBND xã",
-                    "authority_en": "Commune",
-                    "service": "HT",
-                    "processing_time_vi": "Trong ngày",
-                    "processing_time_en": "Same day",
-                    "processing_days": 0,
-                    "fee_vi": "Miễn phí",
-                    "fee_en": "Free",
-                    "documents": [],
-                    "on_the_spot": True,
-                    "keywords": [],
-                    "form": [],
-                }
+                procedure_entry(code, name)
                 for code, name in [("X-1", "Cấp giấy phép khai thác cát"), ("X-2", "Đăng ký khai sinh")]
             ],
         }

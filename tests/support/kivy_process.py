@@ -114,7 +114,7 @@ class KivyProcess:
         while not predicate(state):
             if time.monotonic() > deadline:
                 raise AssertionError(f"{what} never matched; last {describe(state)}")
-            time.sleep(0.05)
+            time.sleep(0.05)  # polling, with a deadline
             state = fetch()
         return state
 

@@ -1,8 +1,9 @@
-"""Builders of domain objects for the queue core's tests."""
+"""Builders of domain objects (and catalogue entries) for the queue core's tests."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from queue_server.core.model import Counter, CounterStatus, Ticket, TicketStatus
 
@@ -37,3 +38,15 @@ def counter(cid: str = "1", services: tuple[str, ...] = ("HT",), **kw: object) -
         staff_id="NV01",
         **kw,  # type: ignore[arg-type]
     )
+
+
+def procedure_entry(code: str, name: str, **fields: Any) -> dict[str, Any]:
+    """One procedure as a catalogue file writes it: field ``F``, service HT, commune level, same day, free,
+    no documents, keywords or form; ``fields`` replace any of these."""
+    return {
+        "code": code, "name_vi": name, "name_en": name, "field": "F", "level": ["commune"],
+        "authority_vi": "UBND xã", "authority_en": "Commune", "service": "HT",
+        "processing_time_vi": "Trong ngày", "processing_time_en": "Same day", "processing_days": 0,
+        "fee_vi": "Miễn phí", "fee_en": "Free", "documents": [], "on_the_spot": True, "keywords": [], "form": [],
+        **fields,
+    }  # fmt: skip

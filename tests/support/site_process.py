@@ -122,7 +122,7 @@ class SiteServer:
                 self.kill()
                 state = f"exited with {exited}" if exited is not None else f"not healthy after {timeout:.0f} s"
                 raise RuntimeError(f"motcua server {state}: {self.log_tail()}")
-            time.sleep(0.05)
+            time.sleep(0.05)  # polling, with a deadline
         return self
 
     def log_tail(self, chars: int = 2000) -> str:

@@ -163,6 +163,7 @@
     stopLive();
     Console.session(KEYS.active, null);
     state.view = null;
+    if (window.DeskPanel) { DeskPanel.reset(); }
     document.title = t("counter.title") + " – " + t("app.name");
     showSignin(errorText);
   }
@@ -217,6 +218,7 @@
     renderCurrent(view.current);
     renderButtons(view);
     renderWaiting(view.waiting || []);
+    if (window.DeskPanel) { DeskPanel.sync(state.counterId, state.token, view.current); }  // the dossier (desk.js)
     var today = view.today || {};
     $("today-served").textContent = I18N.number(today.served || 0, 0);
     $("today-mean").textContent = I18N.minutes(today.mean_service_min);

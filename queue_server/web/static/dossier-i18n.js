@@ -81,6 +81,8 @@
     "d.status.refused": "Từ chối",
     "d.slip.print_title": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
     // department page
+    "index.department": "Cơ quan chuyên môn",
+    "index.department.desc": "Hồ sơ được chuyển đến, hồ sơ quá hạn, yêu cầu bổ sung, gắn kết quả.",
     "dept.title": "Cơ quan chuyên môn",
     "dept.signin": "Đăng nhập cơ quan chuyên môn",
     "dept.token": "Mã truy cập của cơ quan",
@@ -187,6 +189,8 @@
     "d.status.cancelled": "Cancelled",
     "d.status.refused": "Refused",
     "d.slip.print_title": "Receipt and appointment slip",
+    "index.department": "Department",
+    "index.department.desc": "Dossiers sent to it, late dossiers, supplement requests, attaching results.",
     "dept.title": "Department",
     "dept.signin": "Department sign-in",
     "dept.token": "Department access token",

@@ -85,7 +85,7 @@ async def _run_until(pipeline: Pipeline, done, timeout: float = 10.0) -> None:  
         deadline = asyncio.get_running_loop().time() + timeout
         while not done():
             assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.02)  # polling, with the deadline above
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 from datetime import UTC, datetime
 
@@ -96,8 +95,9 @@ def test_an_unknown_username_costs_the_same_argon2_time_as_a_known_one(store, cl
         return time.perf_counter() - started
 
     seconds("nobody")  # the dummy hash is made on first use
-    known = statistics.median(seconds("timed") for _ in range(3))
-    unknown = statistics.median(seconds("nobody") for _ in range(3))
+    # the fastest of five each: the least disturbed by other work on the machine
+    known = min(seconds("timed") for _ in range(5))
+    unknown = min(seconds("nobody") for _ in range(5))
     assert known > 0.02 and 0.5 < unknown / known < 2.0, (known, unknown)
 
 
@@ -152,3 +152,15 @@ def test_api_tokens_are_kept_hashed_scoped_and_end_when_revoked_or_expired(auth,
     assert auth.token(lasting) is None
     assert not auth.revoke_token(lasting.split("_")[1], actor="op")
     assert [e.action for e in store.audit_entries()][:3] == ["token.revoked", "token.created", "token.created"]
+
+
+def test_failures_of_a_quiet_day_are_forgotten_but_not_a_running_lock(auth, clock, store):
+    for _ in range(MAX_FAILURES - 1):
+        auth.sign_in("guess.one", "wrong password")
+    for _ in range(MAX_FAILURES):
+        auth.sign_in("guess.two", "wrong password")
+    assert store.login_failures("guess.one") == (MAX_FAILURES - 1, None)
+    clock.advance(25 * 60)
+    assert auth.sign_in("ng.van.an", PASSWORD).ok  # sign-ins tidy the table up
+    assert store.login_failures("guess.one") == (0, None)
+    assert store.login_failures("guess.two") == (0, None)  # its lock ended long ago

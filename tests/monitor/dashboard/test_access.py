@@ -179,8 +179,9 @@ def test_each_role_may_call_exactly_what_its_rules_allow(who: str, request: pyte
                 assert answer.json()["code"] == "forbidden_role"
             refused += 1
     assert allowed >= 8
-    # operators: everything; the others: not the accounts, tokens, audit log and metrics (viewers: nor exports)
-    assert refused == {"operator": 0, "site_manager": 8, "viewer": 9}[me["role"]]
+    # operators: everything; the others: not the accounts, tokens, audit log, metrics and the dashboard's own
+    # counters (viewers: nor exports)
+    assert refused == {"operator": 0, "site_manager": 9, "viewer": 10}[me["role"]]
 
 
 def test_a_state_changing_request_without_the_sessions_csrf_token_is_refused(manager: Any, client: Any) -> None:
@@ -307,3 +308,32 @@ def test_operators_manage_accounts_and_read_the_audit_of_sign_ins(client: Any, a
     assert "wrong password" not in str(audit)
     assert any(e["action"] == "sign_in" and e["ok"] and e["actor"] == "demo-operator" for e in audit)
     assert [e["action"] for e in audit[:2]] == ["user.disabled", "sign_in"]
+
+
+def test_signing_in_again_replaces_the_browsers_old_session(client: Any, province_db: Any) -> None:
+    old = client.cookies.get("__Host-motcua_session")
+    client.cookies.delete("__Host-motcua_session")  # a second tab's login form, the old session still valid
+    token = login_form_token(client.get("/login").text)
+    client.cookies.set("__Host-motcua_session", old, domain="testserver.local", path="/")
+    form = {"username": "demo-viewer", "password": province_db.passwords["demo-viewer"], "csrf_token": token}
+    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+    assert client.get("/api/v1/auth/me").json()["name"] == "demo-viewer"
+    client.cookies.set("__Host-motcua_session", old, domain="testserver.local", path="/")
+    assert client.get("/api/v1/auth/me").status_code == 401
+
+
+def test_a_viewer_of_a_set_of_sites_reads_those_and_no_other(client: Any, anonymous: Any) -> None:
+    chosen = sorted(SITES[:2])
+    made = client.post(
+        "/api/v1/auth/tokens",
+        json={"name": "district office", "role": "viewer", "sites": chosen},
+        headers=csrf_header(client),
+    ).json()
+    bearer = {"Authorization": f"Bearer {made['token']}"}
+    overview = anonymous.get("/api/v1/dashboard/overview", headers=bearer).json()
+    assert sorted(r["site"] for r in overview["sites"]) == chosen and overview["province"]["sites"] == 2
+    assert anonymous.get(f"/api/v1/dashboard/sites/{chosen[1]}", headers=bearer).status_code == 200
+    other = next(s for s in SITES if s not in chosen)
+    assert anonymous.get(f"/api/v1/dashboard/sites/{other}", headers=bearer).status_code == 403
+    assert {r["site"] for r in anonymous.get("/api/v1/store/devices", headers=bearer).json()} == set(chosen)
+    assert anonymous.get("/api/v1/dashboard/export", headers=bearer).status_code == 403  # viewers do not export

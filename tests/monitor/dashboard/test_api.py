@@ -9,6 +9,7 @@ from monitor_dashboard_helpers import NOW, SITES, issue_tickets
 
 # ``client`` (conftest): the monitor's app in-process, signed in as the demo province operator.
 
+
 def test_overview_lists_every_site_with_live_status_ranking_and_productivity(client: Any) -> None:
     res = client.get("/api/v1/dashboard/overview")
     assert res.status_code == 200

@@ -25,6 +25,8 @@ from motcua.runtime.broker import free_port
 
 HOST = "127.0.0.2"
 KNOWN_PATHS = {"/api/v1/ingest", "/api/v1/store/events", "/api/v1/store/alerts", "/api/v1/dashboard/overview"}
+
+
 def _healthy(base: str) -> bool:
     try:
         return httpx.get(f"{base}/api/v1/healthz", timeout=1).status_code == 200

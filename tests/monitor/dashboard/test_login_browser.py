@@ -114,3 +114,18 @@ def test_a_site_manager_sees_only_their_site_and_is_refused_another(
     assert "Bạn không được xem trang này" in page.locator("body").inner_text()
     status = page.evaluate(f"fetch('/api/v1/dashboard/sites/{other}').then(r => r.status)")
     assert status == 403
+
+
+def test_a_request_of_the_signed_in_browser_without_the_csrf_token_is_refused(server: str, page: Any) -> None:
+    page.goto(server + "/")
+    page.wait_for_selector("#sites tbody tr[data-site]")
+    forged = page.evaluate(
+        """fetch('/api/v1/auth/tokens', {method: 'POST', headers: {'Content-Type': 'application/json'},
+             body: JSON.stringify({name: 'x', role: 'operator'})}).then(async r => [r.status, (await r.json()).code])"""
+    )
+    assert forged == [403, "csrf_failed"]  # the session cookie went along; the token the page holds did not
+    made = page.evaluate(
+        "Dash.send('POST', '/api/v1/auth/tokens', {name: 'wall screen', role: 'viewer'}).then(r => r.status)"
+    )
+    assert made == 201
+    assert _me_status(page) == 200

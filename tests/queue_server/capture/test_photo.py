@@ -19,19 +19,32 @@ def _words_found(text: str) -> list[str]:
     return [w for w in KNOWN_WORDS if fold(w) in folded]
 
 
-@pytest.mark.parametrize(("rotation", "seed"), [(5.0, 1), (-9.0, 2), (15.0, 3), (-12.5, 4)])
-def test_page_corners_are_found_in_a_tilted_shadowed_photo(rotation, seed):
-    photo = photograph(render_page(), rotation_deg=rotation, seed=seed)
+@pytest.mark.parametrize(
+    ("rotation", "seed", "conditions"),
+    [
+        (5.0, 1, {}),
+        (-9.0, 2, {}),
+        (15.0, 3, {}),
+        (-12.5, 4, {}),
+        (-12.0, 21, {"shadow": 0.8}),  # the far corner almost as dark as the desk
+        (9.0, 22, {"noise_sigma": 14.0}),
+        (-7.0, 23, {"size": (1920, 1440)}),  # a 2.8 Mpx camera
+    ],
+)
+def test_page_corners_are_found_in_a_tilted_shadowed_photo(rotation, seed, conditions):
+    photo = photograph(render_page(), rotation_deg=rotation, seed=seed, **conditions)
     quad = find_page_quad(to_grey(photo.frame))
     assert quad is not None
     diag = float(np.hypot(*photo.frame.shape[:2]))
     errors = np.linalg.norm(quad - photo.corners, axis=1) / diag
-    assert errors.max() < 0.01, errors
+    assert errors.max() < 0.004, errors
 
 
-@pytest.mark.parametrize(("rotation", "seed"), [(6.0, 11), (-14.0, 12)])
-def test_photo_of_a_birth_certificate_yields_a_searchable_pdf_with_its_words(rotation, seed, tmp_path):
-    photo = photograph(render_page(), rotation_deg=rotation, seed=seed)
+@pytest.mark.parametrize(
+    ("rotation", "seed", "conditions"), [(6.0, 11, {}), (-14.0, 12, {}), (11.0, 13, {"shadow": 0.8})]
+)
+def test_photo_of_a_birth_certificate_yields_a_searchable_pdf_with_its_words(rotation, seed, conditions, tmp_path):
+    photo = photograph(render_page(), rotation_deg=rotation, seed=seed, **conditions)
     paper = process_photo(photo.frame)
     assert paper.pages == 1 and paper.source == "photo"
     assert _words_found(paper.text) == list(KNOWN_WORDS)

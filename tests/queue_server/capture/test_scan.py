@@ -52,3 +52,10 @@ def test_a_paper_jam_reported_by_the_scanner_is_a_502_scan_failure():
 def test_list_scanners_returns_names_and_never_raises():
     assert all(isinstance(name, str) and name for name in list_scanners())
     assert list_scanners(scanimage="/nonexistent/scanimage") == []
+
+
+def test_capture_ready_reports_the_installed_tools():
+    from queue_server.capture import capture_ready
+
+    assert capture_ready() == {"tesseract": True, "poppler": True, "scanimage": True}
+    assert capture_ready("xyz")["tesseract"] is False

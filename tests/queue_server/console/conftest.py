@@ -31,6 +31,7 @@ class ServerProcess(SiteServer):
         super().__init__(data_dir, args=["--demo"], log=data_dir / "server.log", env=env)
         self.admin_token = ""
         self.kiosk_token = ""
+        self.letters = itertools.count()  # each server (one per module) has every free letter to give
 
     @property
     def base_url(self) -> str:
@@ -119,13 +120,10 @@ def browser(server: ServerProcess) -> Iterator[Any]:
         yield b
 
 
-_letters = itertools.count()
-
-
 @pytest.fixture
 def desk(server: ServerProcess) -> Desk:
     """A fresh service (own letter) and a counter serving only it."""
-    index = next(_letters)
+    index = next(server.letters)
     assert index < len(FREE_LETTERS), "too many desks for the free letters"
     letter = FREE_LETTERS[index]
     code = f"Q{letter}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from site_app import open_site
@@ -75,5 +75,30 @@ def test_a_replayed_receive_with_another_body_and_a_department_token(tmp_path):
             f"/api/v1/dossiers/{d['id']}/receive", json={"department": "CT"}, headers=site.headers("counter1", key)
         )
         assert clash.status_code == 422 and clash.json()["code"] == "idempotency_key_reused"
+        replay = site.receive(d["id"], key)
+        assert replay.json()["data"]["declarant_id_number"] == BIRTH_FORM["declarant_id_number"]
+        stored = " ".join(str(r["response"]) for r in site.service.db.query("SELECT response FROM idempotency"))
+        assert BIRTH_FORM["declarant_id_number"] not in stored  # replays keep ids only, never form data
         site.tokens["dept"] = create_token(site.service.db, "department", label="D1")
         assert site.receive(d["id"], role="dept").status_code == 403
+
+
+def test_overdue_dossiers_are_flagged_once_with_an_event(tmp_path):
+    with open_site(tmp_path, DossierSite) as site:
+        site.serve("1")
+        r = site.client.post(
+            "/api/v1/dossiers/draft", json={"procedure_code": "HT-KS-02"}, headers=site.headers("counter1", "k1")
+        )
+        d = r.json()
+        desk = site.client.app.state.dossiers
+        kinds = [i["kind"] for i in d["checklist"] if i["required"]]
+        site.tick(d["id"], *kinds)
+        got = site.receive(d["id"]).json()
+        assert got["due_at"] == "2026-12-07T10:00:00+00:00"  # 17:00 in Hanoi, stored in UTC
+        site.clock.now = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+        assert desk.flag_overdue() == 0  # due by 17:00: not late yet
+        site.clock.advance(1)
+        assert desk.flag_overdue() == 1 and desk.flag_overdue() == 0
+        events, _ = site.service.events_after(0, 500)
+        overdue = [e.data for _s, e in events if e.type == "dossier.overdue"]
+        assert len(overdue) == 1 and overdue[0]["code"] == got["code"] and overdue[0]["due_date"] == "2026-12-07"

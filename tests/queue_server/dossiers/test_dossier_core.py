@@ -179,3 +179,17 @@ def test_derived_checklist_rule_from_the_legal_wording():
     assert (other.kind, other.required, other.presentation) == ("D3", True, "original")
     assert derive_document("Tờ khai (theo mẫu)", "x", 7, frozenset({"TOKHAI"})).kind == "TOKHAI7"
     assert replace(other, count=3).count == 3
+
+
+def test_copies_count_and_an_optional_paper_asked_for_by_the_department():
+    two = (*CHECKLIST[:1], Document("Bản sao (02 bản)", "Copies (2)", "BANSAO", True, "copy", 2), *CHECKLIST[2:])
+    d = dossier("prepared", ticks=(("BANSAO", 1), ("CCCD", 1), ("TOKHAI", 1)))
+    assert [m.kind for m in core.missing_required(d, two)] == ["BANSAO"]  # 1 of 2 copies
+    assert core.missing_required(core.tick(d, two, {"BANSAO": 2}), two) == ()
+    received = act(act(dossier("prepared"), "receive"), "forward")
+    asked = core.request_supplement(received, CHECKLIST, T0, staff_id="P1", reason="cần ủy quyền", kinds=["UYQUYEN"])
+    assert [m.kind for m in core.missing_required(asked, CHECKLIST)] == ["UYQUYEN"]  # optional, but asked for
+    with pytest.raises(DomainError):
+        core.supplement(asked, CHECKLIST, T0, staff_id="NV01")
+    back = core.supplement(core.tick(asked, CHECKLIST, {"UYQUYEN": 1}), CHECKLIST, T0, staff_id="NV01")
+    assert back.requested == () and back.status == "supplemented"

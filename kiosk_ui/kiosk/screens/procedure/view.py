@@ -18,7 +18,6 @@ class ProcedureScreen(KioskScreen):
         super().__init__(controller, **kwargs)
         self.docs = Pool(self.ids.docs, KLabel)
         self.facts = Pool(self.ids.facts, KLabel)
-        self._page: Any = None
 
     def refresh(self) -> None:
         """Redraw from the open procedure, when its page, the text size or the theme changed (labels are reused)."""
@@ -27,10 +26,8 @@ class ProcedureScreen(KioskScreen):
         if info is None:
             return
         theme = c.app.theme
-        key = (info, self.fs, theme["name"])
-        if key == self._page:
+        if not self.needs_redraw((info,), self.fs, theme["name"]):  # (info,): the page is compared by value
             return
-        self._page = key
         self.ids.name.text = info.name
         self.ids.docs_title.text = c.t("proc_documents")
         for label, (number, doc) in zip(self.docs.take(len(info.documents)), enumerate(info.documents, 1), strict=True):

@@ -17,7 +17,6 @@ class ReviewScreen(KioskScreen):
     def __init__(self, controller: Any, **kwargs: Any) -> None:
         super().__init__(controller, **kwargs)
         self.pool = Pool(self.ids.rows, KLabel)
-        self._page: Any = None
 
     def refresh(self) -> None:
         """Redraw the summary."""
@@ -26,10 +25,8 @@ class ReviewScreen(KioskScreen):
         if info is None:
             return
         theme = c.app.theme
-        key = (info, self.lang, self.fs, theme["name"])
-        if key == self._page:
+        if not self.needs_redraw((info,), self.lang, self.fs, theme["name"]):  # (info,): the page is compared by value
             return
-        self._page = key
         self.ids.title.text = f"{info.progress}  ·  {c.t('review_title')}: {info.procedure}"
         labels = self.pool.take(2 * len(info.rows))
         for index, row in enumerate(info.rows):
