@@ -33,6 +33,7 @@ class AlertEngine:
         publish: Publisher | None = None,
         clock: Callable[[], datetime] = _now,
         long_wait_every_s: float = 10.0,
+        dossier_every_s: float = 60.0,
     ) -> None:
         self.store = store
         self.rules = rules_ or AlertRules()
@@ -41,6 +42,8 @@ class AlertEngine:
         self.long_wait_every_s = long_wait_every_s
         self._lock = threading.Lock()
         self._long_wait_checked: dict[str, float] = {}
+        self.dossier_every_s = dossier_every_s
+        self._dossiers_checked: dict[str, float] = {}
 
     def _open(self, site: str | None = None) -> list[OpenAlert]:
         return [
@@ -91,6 +94,8 @@ class AlertEngine:
                 evaluated.append((site, rules.NEGATIVE_BURST))
                 if burst is not None:
                     candidates.append(burst)
+            if types & set(rules.DOSSIER_LATE_TYPES):
+                candidates += self._late_dossiers(site, now, evaluated)
             if any(t.startswith("ticket.") for t in types):
                 last = self._long_wait_checked.get(site, 0.0)
                 if time.monotonic() - last >= self.long_wait_every_s:
@@ -108,8 +113,15 @@ class AlertEngine:
         found = rules.long_wait(site, [EventView(e.type, e.at, e.data) for e in events], now, self.rules)
         return [found] if found is not None else []
 
+    def _late_dossiers(self, site: str, now: datetime, evaluated: list[tuple[str, str]]) -> list[AlertCandidate]:
+        """Received dossiers past their due time (or reported overdue) without a result: one alert each."""
+        events = self.store.events(site, since=now - self.rules.dossier_window, types=rules.DOSSIER_LATE_TYPES)
+        evaluated.append((site, rules.DOSSIER_LATE))
+        return rules.late_dossiers(site, [EventView(e.type, e.at, e.data) for e in events], now)
+
     def tick(self) -> None:
-        """Timer rules: devices offline, long waits (also while no events arrive), bursts that expired."""
+        """Timer rules: devices offline, long waits (also while no events arrive), bursts that expired, dossiers
+        that passed their due time (every ``dossier_every_s`` per site, at the monitor's clock)."""
         with self._lock:
             now = self.clock()
             candidates: list[AlertCandidate] = []
@@ -134,4 +146,7 @@ class AlertEngine:
                 burst = rules.negative_burst(site, [EventView(e.type, e.at, e.data) for e in feedback], now, self.rules)
                 if burst is not None:
                     candidates.append(burst)
+                if time.monotonic() - self._dossiers_checked.get(site, -1e9) >= self.dossier_every_s:
+                    self._dossiers_checked[site] = time.monotonic()
+                    candidates += self._late_dossiers(site, now, evaluated)
             self._apply(candidates, evaluated, None)

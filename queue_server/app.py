@@ -140,6 +140,7 @@ def _wire(app: FastAPI, service: QueueService, settings: ServerSettings) -> list
         dossiers,
         events,
         feedback,
+        forms,
         health,
         provisioning,
         site,
@@ -164,7 +165,7 @@ def _wire(app: FastAPI, service: QueueService, settings: ServerSettings) -> list
     publisher = app.state.publisher
     app.state.provisioner = _provisioner(service, settings, publisher.connection if publisher is not None else None)
     provisioning.install(app)
-    for module in (catalogue, counters, dossiers, events, feedback, health, provisioning, site, staffing, tickets):
+    for module in (catalogue, counters, dossiers, events, feedback, forms, health, provisioning, site, staffing, tickets):
         app.include_router(module.router)
     app.include_router(desk_print.router)  # the desk's printouts and capture devices, the department page
 

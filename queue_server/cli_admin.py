@@ -32,10 +32,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     revoke.add_argument("--role", choices=ROLES, default=None, help="every active token of this role")
     seed = sub.add_parser("seed-demo", help="seed the demo services and counters (idempotent)")
     add_data_dir(seed, required=True)
+    from queue_server.cli_backup import configure_backup
+
+    configure_backup(sub)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen admin action."""
+    if args.admin_command in ("backup", "restore"):
+        from queue_server.cli_backup import run_backup
+
+        return run_backup(args)
     db = open_database(args.data_dir)
     try:
         if args.admin_command == "create-token":

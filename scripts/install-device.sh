@@ -57,6 +57,11 @@ changed() { changes=$((changes + 1)); say "  changed: $*"; }
 fail() {
   local code=$?
   {
+    if [ -s "$LOG" ]; then
+      echo "--- the end of $LOG:"
+      tail -n 15 "$LOG"
+      echo "---"
+    fi
     echo
     say "FAILED while $step (exit $code)."
     say "Fix the cause shown above (details in $LOG), then run the same command again:"
@@ -117,9 +122,9 @@ apt_install() {
   say "installing Debian packages: ${missing[*]}"
   # update only when a package is not known yet (an offline site's local mirror may be slow)
   if ! apt-get install -y -qq --no-install-recommends --simulate "${missing[@]}" >/dev/null 2>&1; then
-    apt-get update -qq >&3 2>&1
+    apt-get update -qq -o Acquire::Retries=3 >&3 2>&1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&3 2>&1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Acquire::Retries=3 --no-install-recommends "${missing[@]}" >&3 2>&1
   changed "Debian packages ${missing[*]}"
 }
 

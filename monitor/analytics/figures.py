@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from monitor.analytics.ledger import DayFigures
 from monitor.analytics.model import WAIT_TARGET_MIN
+from motcua.domain.dossier_kpis import DossierTally
 from motcua.domain.kpis import percentile
 
 
@@ -72,10 +73,11 @@ class PeriodTotals:
     wait_sum: float = 0.0
     served_by_staff: Counter[str] = field(default_factory=Counter)
     dossiers_by_staff: Counter[str] = field(default_factory=Counter)
+    dossier: DossierTally = field(default_factory=DossierTally)
 
     def add(self, fig: DayFigures) -> None:
         """Add one day's figures."""
-        if fig.arrivals or fig.called or fig.dossiers or fig.feedback:
+        if fig.arrivals or fig.called or fig.dossiers or fig.dossier.received or fig.feedback:
             self.days += 1
         self.arrivals += fig.arrivals
         self.called += len(fig.waits)
@@ -91,6 +93,7 @@ class PeriodTotals:
         self.wait_sum += sum(fig.waits)
         self.served_by_staff.update(fig.served_by_staff)
         self.dossiers_by_staff.update(fig.dossiers_by_staff)
+        self.dossier.merge(fig.dossier)
 
     @property
     def within_target_pct(self) -> float | None:

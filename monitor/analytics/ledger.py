@@ -1,5 +1,10 @@
 """An incremental ledger of every site's events: visits, dossiers, feedback and counters, by site and day.
 
+Dossier lifecycle events (``dossier.received`` … ``dossier.overdue``) are decoded with
+:func:`motcua.contract.events.event_data` into their typed payloads and folded into one
+:class:`DossierCase` per dossier and a :class:`~motcua.domain.dossier_kpis.DossierTally` per day (received on
+the day of receipt, results on the day they were made ready, supplement requests on the day asked).
+
 Events are added one at a time in any order across sites (per site normally in sequence order); a
 ticket's later events find its visit by ticket id. Figures per (site, day) are computed from the ledger
 on demand and cached for past days until a new event for that day arrives.
@@ -12,6 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+
+from motcua.contract import events as ev
+from motcua.domain.dossier_kpis import DossierTally
 
 from monitor.analytics.model import (
     SATISFIED_RATINGS,
@@ -68,6 +76,41 @@ class Dossier:
     ticket_id: str | None
 
 
+CLOSED_STATES = {ev.DOSSIER_RETURNED: "returned", ev.DOSSIER_CANCELLED: "cancelled", ev.DOSSIER_REFUSED: "refused"}
+
+
+@dataclass(slots=True)
+class DossierCase:
+    """One dossier's lifecycle as the province sees it (codes, times, counts — never the citizen's data)."""
+
+    dossier_id: str
+    procedure_code: str
+    service: str | None = None
+    channel: str | None = None
+    staff_id: str | None = None
+    status: str = ""
+    code: str | None = None
+    received_at: datetime | None = None
+    due_at: datetime | None = None
+    result_at: datetime | None = None
+    on_time: bool | None = None
+    early: bool | None = None
+    result_digitised: bool = False
+    closed: str | None = None  # returned | cancelled | refused
+    supplements: int = 0
+    overdue_at: datetime | None = None
+    papers_added: int = 0
+    forwarded_to: str | None = None
+
+    def late_at(self, now: datetime) -> bool:
+        """Received, past its due time at ``now`` (or reported overdue), no result and not closed."""
+        if self.received_at is None or self.result_at is not None or self.closed in ("cancelled", "refused"):
+            return False
+        if self.overdue_at is not None:
+            return True
+        return self.due_at is not None and now > self.due_at
+
+
 @dataclass(slots=True)
 class CounterState:
     """The last known state of a counter: open, paused or closed."""
@@ -98,6 +141,7 @@ class DayFigures:
     negative: int = 0
     served_by_staff: Counter[str] = field(default_factory=Counter)
     dossiers_by_staff: Counter[str] = field(default_factory=Counter)
+    dossier: DossierTally = field(default_factory=DossierTally)
 
     @property
     def within_target(self) -> int:
@@ -124,6 +168,8 @@ class SiteLedger:
     dossiers: dict[date, list[Dossier]] = field(default_factory=dict)
     feedback: dict[date, list[Feedback]] = field(default_factory=dict)
     counters: dict[str, CounterState] = field(default_factory=dict)
+    cases: dict[str, DossierCase] = field(default_factory=dict)
+    tallies: dict[date, DossierTally] = field(default_factory=dict)
     last_event_at: datetime | None = None
 
     def _visit(self, data: Mapping[str, Any], at: datetime, key: str | None = None) -> Visit:
@@ -154,6 +200,8 @@ class SiteLedger:
             self.last_event_at = at
         if type_.startswith("ticket."):
             return self._ticket(type_, at, data)
+        if type_ in ev.DOSSIER_EVENTS and type_ != ev.DOSSIER_SUBMITTED:
+            return self._dossier(type_, at, data)
         if type_ == "dossier.submitted":
             day = local_day(at)
             self.dossiers.setdefault(day, []).append(
@@ -186,6 +234,74 @@ class SiteLedger:
                 self.counters[counter_id] = CounterState(state, _text(data.get("staff_id")), at)
             return local_day(at)
         return None
+
+    def _tally(self, day: date) -> DossierTally:
+        tally = self.tallies.get(day)
+        if tally is None:
+            tally = self.tallies[day] = DossierTally()
+        return tally
+
+    def _dossier(self, type_: str, at: datetime, data: Mapping[str, Any]) -> date | None:
+        """Fold one lifecycle event, decoded with its typed model (a payload that does not fit is ignored)."""
+        payload = ev.event_data(type_, data)
+        if not isinstance(payload, ev.DossierEvent):
+            return None
+        case = self.cases.get(payload.dossier_id)
+        if case is None:
+            case = self.cases[payload.dossier_id] = DossierCase(payload.dossier_id, payload.procedure_code)
+        case.procedure_code = payload.procedure_code or case.procedure_code
+        case.service = payload.service or case.service
+        case.channel = payload.channel or case.channel
+        case.code = payload.code or case.code
+        case.status = payload.status
+        case.due_at = parse_time(payload.due_at) or case.due_at
+        day = local_day(at)
+        if isinstance(payload, ev.DossierReceived):
+            if case.received_at is not None:
+                return None  # the same receipt sent twice
+            case.received_at = at
+            case.staff_id = payload.staff_id
+            desk = payload.desk_min
+            called = parse_time(payload.called_at)
+            if desk is None and called is not None:
+                desk = max((at - called).total_seconds() / 60.0, 0.0)
+            self._tally(day).add_received(
+                staff_id=payload.staff_id,
+                prepared_at_kiosk=payload.prepared_at_kiosk,
+                desk_min=desk,
+                papers_received=payload.papers_received,
+                papers_digitised=payload.papers_digitised,
+            )
+        elif isinstance(payload, ev.DossierResultReady):
+            if case.result_at is not None:
+                return None
+            case.result_at = at
+            case.on_time, case.early, case.result_digitised = payload.on_time, payload.early, payload.result_digitised
+            self._tally(day).add_result(
+                on_time=payload.on_time, early=payload.early, result_digitised=payload.result_digitised
+            )
+        elif isinstance(payload, ev.DossierSupplementRequested):
+            case.supplements += 1
+            self._tally(day).supplements += 1
+        elif isinstance(payload, ev.DossierPaperAdded):
+            case.papers_added += 1
+            case.result_digitised = case.result_digitised or payload.is_result
+        elif isinstance(payload, ev.DossierForwarded):
+            case.forwarded_to = payload.department or case.forwarded_to
+        elif isinstance(payload, ev.DossierClosed):
+            state = CLOSED_STATES.get(type_)
+            if state is not None and case.closed is None:
+                case.closed = state
+                tally = self._tally(day)
+                setattr(tally, state, getattr(tally, state) + 1)
+        elif type_ == ev.DOSSIER_OVERDUE:
+            case.overdue_at = case.overdue_at or at
+        return day
+
+    def late_dossiers(self, now: datetime) -> list[DossierCase]:
+        """Dossiers past their due time at ``now`` without a result, most overdue first."""
+        late = [c for c in self.cases.values() if c.late_at(now)]
+        return sorted(late, key=lambda c: (c.due_at or c.overdue_at or now, c.dossier_id))
 
     def _ticket(self, type_: str, at: datetime, data: Mapping[str, Any]) -> date:
         visit = self._visit(data, at)
@@ -255,6 +371,9 @@ class SiteLedger:
             linked = self.visits.get(dossier.ticket_id) if dossier.ticket_id else None
             if linked is not None and linked.staff_id:
                 fig.dossiers_by_staff[linked.staff_id] += 1
+        tally = self.tallies.get(day)
+        if tally is not None:
+            fig.dossier.merge(tally)
         for item in self.feedback.get(day, ()):
             fig.feedback += 1
             fig.satisfied += item.rating in SATISFIED_RATINGS
@@ -265,7 +384,7 @@ class SiteLedger:
 
     def active_days(self) -> list[date]:
         """Days with any arrival, dossier or feedback, in order."""
-        return sorted(set(self.days) | set(self.dossiers) | set(self.feedback))
+        return sorted(set(self.days) | set(self.dossiers) | set(self.tallies) | set(self.feedback))
 
 
 class Ledger:

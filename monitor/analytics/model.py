@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Literal, Protocol
 
+from motcua.domain.dossier_kpis import DESK_TARGET_MIN, LEVEL_TARGETS
+
 Level = Literal["province", "district", "commune"]
 LEVELS: tuple[Level, ...] = ("province", "district", "commune")
 
@@ -17,12 +19,11 @@ WAIT_TARGET_MIN = 15.0
 """Decision 717/QĐ-UBND: at most 15 minutes of waiting per visit by 2025."""
 SATISFACTION_TARGET_PCT = 95.0
 """Decision 717/QĐ-UBND: at least 95 % of citizens satisfied by 2025."""
-PRODUCTIVITY_TARGET: Mapping[str, tuple[int, int | None]] = {
-    "province": (1800, None),
-    "district": (1000, None),
-    "commune": (500, 800),
-}
+PRODUCTIVITY_TARGET: Mapping[str, tuple[int, int | None]] = LEVEL_TARGETS
 """Dossiers received per one-stop person per year: (lower bound, upper bound of the band or None)."""
+
+DESK_TARGET = DESK_TARGET_MIN
+"""Decision 717/QĐ-UBND: at most 30 minutes at the desk per dossier (ticket call → dossier received)."""
 
 SATISFIED_RATINGS = frozenset({"very_satisfied", "satisfied"})
 

@@ -5,15 +5,17 @@ Decision 717/QĐ-UBND measures productivity as dossiers received per one-stop pe
 
     per person per year = dossiers in the period / working days in the period × 250 / one-stop staff
 
-- *dossiers*: ``dossier.submitted`` events of the site; a site that sends none (its kiosk does not take
-  dossiers) is measured on the tickets it served (``ticket.done``) instead.
+- *dossiers*: the dossiers the site's desk received (``dossier.received``, the plan's measure). A site
+  whose server does not send the dossier lifecycle yet falls back to ``dossier.submitted`` (basis
+  ``dossiers``), and one that sends neither to the tickets it served (basis ``tickets_done``); the page
+  says which basis a figure has.
 - *working days*: the days in the period on which the province received citizens (so public holidays
   drop out), Monday–Friday counting 1 and Saturday ½ (centres open on Saturday morning only).
 - *250*: working days in a Vietnamese year (52 × 5 = 260, less 10–11 public holidays).
 - *one-stop staff*: the site's declared staff (``sites.one_stop_staff``); a site that declares none (0 or
   not declared) has no per-person figure and the status ``no_staff`` — never a division by zero. Per staff id, the same
-  extrapolation of the dossiers each person received (a dossier is credited to whoever served its
-  ticket; tickets served when the site sends no dossiers), against the same target, shows who carries
+  extrapolation of the dossiers each person received (the ``staff_id`` of ``dossier.received``; in the
+  fallbacks, whoever served the dossier's ticket, or tickets served), against the same target, shows who carries
   the load. Staff ids at the counters are fewer than the declared staff (back office, rotation), so
   their figures run higher than the site's per-person figure.
 """
@@ -25,8 +27,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from monitor.analytics.model import PRODUCTIVITY_TARGET
+from motcua.domain import dossier_kpis
 
-WORKING_DAYS_PER_YEAR = 250
+WORKING_DAYS_PER_YEAR = dossier_kpis.WORKING_DAYS_PER_YEAR
 SATURDAY_WEIGHT = 0.5
 
 
@@ -55,22 +58,12 @@ NO_STAFF = "no_staff"
 
 def status(level: str, value: float | None) -> str:
     """'below', 'met' or 'above_band' (commune above 800) against the level's target; 'unknown' without data."""
-    if value is None:
-        return "unknown"
-    low, high = PRODUCTIVITY_TARGET.get(level, PRODUCTIVITY_TARGET["commune"])
-    if value < low:
-        return "below"
-    if high is not None and value > high:
-        return "above_band"
-    return "met"
+    return dossier_kpis.level_status(level, value)
 
 
 def attainment_pct(level: str, value: float | None) -> float | None:
     """``value`` as a percentage of the level's lower target, capped at 100."""
-    if value is None:
-        return None
-    low, _ = PRODUCTIVITY_TARGET.get(level, PRODUCTIVITY_TARGET["commune"])
-    return round(min(100.0, 100.0 * value / low), 1)
+    return dossier_kpis.target_attainment(level, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +93,17 @@ class StaffProductivity:
     status: str
 
 
-def site_productivity(*, level: str, staff: int, dossiers: int, tickets_done: int, days: float) -> Productivity:
+def site_productivity(
+    *, level: str, staff: int, dossiers: int, tickets_done: int, days: float, received: int = 0
+) -> Productivity:
     """The site's productivity over a period of ``days`` working days (status ``no_staff`` when ``staff`` is
-    not positive: nothing to divide by)."""
-    basis, count = ("dossiers", dossiers) if dossiers > 0 else ("tickets_done", tickets_done)
+    not positive: nothing to divide by): dossiers ``received`` at the desk, else the fallbacks."""
+    if received > 0:
+        basis, count = "dossiers_received", received
+    elif dossiers > 0:
+        basis, count = "dossiers", dossiers
+    else:
+        basis, count = "tickets_done", tickets_done
     yearly = per_year(count, days)
     declared = staff > 0
     per_person = None if yearly is None or not declared else round(yearly / staff, 1)
@@ -128,9 +128,12 @@ def staff_productivity(
     served_by_staff: Mapping[str, int],
     days: float,
     dossiers_by_staff: Mapping[str, int] | None = None,
+    received_by_staff: Mapping[str, int] | None = None,
 ) -> list[StaffProductivity]:
-    """Each staff id's dossiers (or, without dossiers, tickets served) per year, most productive first."""
-    dossiers = dossiers_by_staff or {}
+    """Each staff id's dossiers received (else dossiers linked to its tickets, else tickets served) per
+    year, most productive first."""
+    received_map = {k: v for k, v in (received_by_staff or {}).items() if k != "?"}
+    dossiers = received_map if any(received_map.values()) else (dossiers_by_staff or {})
     use_dossiers = any(dossiers.values())
     out = []
     for staff_id in set(served_by_staff) | set(dossiers):

@@ -1,13 +1,16 @@
 """Ranking of sites on the province's criteria, within each level.
 
-Each site gets four component scores from 0 to 100 over the period:
+Each site gets up to seven component scores from 0 to 100 over the period:
 
 | component      | weight | score                                                                  |
 |----------------|--------|------------------------------------------------------------------------|
-| wait           | 0.35   | share of visits called within 15 min (the 2025 target)                  |
-| satisfaction   | 0.35   | share of ratings "very satisfied" or "satisfied", as % of the 95 % target (capped at 100) |
-| negative       | 0.15   | 100 − 5 × share of negative comments (20 % negative or more scores 0)   |
-| productivity   | 0.15   | dossiers per one-stop person per year as % of the level's lower target (capped at 100) |
+| wait           | 0.25   | share of visits called within 15 min (the 2025 target)                  |
+| satisfaction   | 0.25   | share of ratings "very satisfied" or "satisfied", as % of the 95 % target (capped at 100) |
+| negative       | 0.10   | 100 − 5 × share of negative comments (20 % negative or more scores 0)   |
+| productivity   | 0.15   | dossiers received per one-stop person per year as % of the level's lower target (capped at 100) |
+| desk           | 0.10   | share of dossiers received within 30 min of the call (desk time)        |
+| on_time        | 0.10   | share of results ready on time                                          |
+| digitisation   | 0.05   | share of received dossiers whose papers were digitised                  |
 
 The score is the weighted mean of the components the site has data for (the weights of missing ones
 are shared out). A site with fewer than ``MIN_VISITS`` visits in the period is not ranked ("not enough
@@ -22,7 +25,15 @@ from dataclasses import dataclass
 
 from monitor.analytics.model import LEVELS, SATISFACTION_TARGET_PCT
 
-WEIGHTS: Mapping[str, float] = {"wait": 0.35, "satisfaction": 0.35, "negative": 0.15, "productivity": 0.15}
+WEIGHTS: Mapping[str, float] = {
+    "wait": 0.25,
+    "satisfaction": 0.25,
+    "negative": 0.10,
+    "productivity": 0.15,
+    "desk": 0.10,
+    "on_time": 0.10,
+    "digitisation": 0.05,
+}
 MIN_VISITS = 30
 MIN_FEEDBACK = 10
 NEGATIVE_PENALTY = 5.0
@@ -40,6 +51,9 @@ class ScoreInput:
     negative_pct: float | None
     feedback: int
     productivity_attainment_pct: float | None
+    desk_within_target_pct: float | None = None
+    on_time_pct: float | None = None
+    digitised_pct: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +69,7 @@ class Ranked:
 
 
 def components(item: ScoreInput) -> dict[str, float | None]:
-    """The four component scores (None where the site has too little data for one)."""
+    """The component scores (None where the site has too little data for one)."""
     enough_feedback = item.feedback >= MIN_FEEDBACK
     satisfaction = (
         min(100.0, 100.0 * item.satisfaction_pct / SATISFACTION_TARGET_PCT)
@@ -72,6 +86,9 @@ def components(item: ScoreInput) -> dict[str, float | None]:
         "satisfaction": None if satisfaction is None else round(satisfaction, 1),
         "negative": None if negative is None else round(negative, 1),
         "productivity": item.productivity_attainment_pct,
+        "desk": item.desk_within_target_pct,
+        "on_time": item.on_time_pct,
+        "digitisation": item.digitised_pct,
     }
 
 

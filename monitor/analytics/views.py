@@ -16,6 +16,7 @@ from monitor.analytics import productivity as prod
 from monitor.analytics.figures import PeriodTotals, live_status, pct, rounded, totals
 from monitor.analytics.ledger import Ledger, SiteLedger, Visit
 from monitor.analytics.model import (
+    DESK_TARGET,
     PRODUCTIVITY_TARGET,
     SATISFACTION_TARGET_PCT,
     SATISFIED_RATINGS,
@@ -25,6 +26,7 @@ from monitor.analytics.model import (
     local_day,
 )
 from monitor.analytics.ranking import WEIGHTS, Ranked, ScoreInput, rank_sites
+from motcua.domain.dossier_kpis import LEVEL_TARGETS, DossierTally
 from motcua.domain.kpis import percentile
 
 FORECAST_WEEKS = 4
@@ -73,8 +75,47 @@ def working_days(ledger: Ledger, days: Sequence[date]) -> float:
 def site_productivity(info: SiteInfo, tot: PeriodTotals, days: float) -> prod.Productivity:
     """Productivity of a site over the period."""
     return prod.site_productivity(
-        level=info.level, staff=info.one_stop_staff, dossiers=tot.dossiers, tickets_done=tot.done, days=days
+        level=info.level,
+        staff=info.one_stop_staff,
+        dossiers=tot.dossiers,
+        tickets_done=tot.done,
+        days=days,
+        received=tot.dossier.received,
     )
+
+
+def dossier_kpis(tally: DossierTally, level: str, days: float) -> dict[str, Any]:
+    """The plan's dossier KPIs of a period (``motcua.domain.dossier_kpis``); per-staff projections only with
+    working days to project from."""
+    known = level if level in LEVEL_TARGETS else "commune"
+    out = tally.kpis(level=known, working_days=days if days > 0 else 1.0, desk_target_min=DESK_TARGET)
+    if days <= 0:
+        out["by_staff"] = {}
+        out["working_days"] = 0.0
+    return out
+
+
+def late_dossiers(ledger: Ledger, site: str, now: datetime, limit: int = 20) -> tuple[int, list[dict[str, Any]]]:
+    """How many dossiers of ``site`` are late at ``now``, and the first ``limit`` (codes and times only)."""
+    site_ledger = ledger.sites.get(site)
+    if site_ledger is None:
+        return 0, []
+    late = site_ledger.late_dossiers(now)
+    rows = []
+    for case in late[:limit]:
+        due = case.due_at or case.overdue_at
+        rows.append(
+            {
+                "dossier_id": case.dossier_id,
+                "code": case.code,
+                "procedure_code": case.procedure_code,
+                "service": case.service,
+                "status": case.status,
+                "due_at": None if case.due_at is None else case.due_at.isoformat(),
+                "late_days": None if due is None else round(max((now - due).total_seconds(), 0.0) / 86400.0, 1),
+            }
+        )
+    return len(late), rows
 
 
 def hourly_history(ledger: Ledger, site: str, end: date, weeks: int = FORECAST_WEEKS) -> dict[date, list[float]]:
@@ -120,6 +161,7 @@ def _rank_inputs(ledger: Ledger, ctx: Context, now: datetime) -> tuple[dict[str,
         info = site_info(ctx, site)
         tot = tots[site] = site_totals(ledger, site, days, now)
         productivity = site_productivity(info, tot, work)
+        kpis = dossier_kpis(tot.dossier, info.level, work)
         inputs.append(
             ScoreInput(
                 site=site,
@@ -130,6 +172,9 @@ def _rank_inputs(ledger: Ledger, ctx: Context, now: datetime) -> tuple[dict[str,
                 negative_pct=tot.negative_pct,
                 feedback=tot.feedback,
                 productivity_attainment_pct=productivity.attainment_pct,
+                desk_within_target_pct=kpis["desk_time_min"]["within_target_share"],
+                on_time_pct=kpis["results"]["on_time_rate"],
+                digitised_pct=kpis["digitisation"]["dossiers_rate"],
             )
         )
     return tots, rank_sites(inputs), work
@@ -139,6 +184,7 @@ def targets() -> dict[str, Any]:
     """The province's targets, for the pages' legends."""
     return {
         "wait_min": WAIT_TARGET_MIN,
+        "desk_min": DESK_TARGET,
         "satisfaction_pct": SATISFACTION_TARGET_PCT,
         "productivity": {level: {"low": low, "high": high} for level, (low, high) in PRODUCTIVITY_TARGET.items()},
         "ranking_weights": dict(WEIGHTS),
@@ -159,7 +205,8 @@ def overview(ledger: Ledger, ctx: Context, now: datetime, *, only: Collection[st
     rows: list[dict[str, Any]] = []
     all_waits: list[float] = []
     province = {"waiting_now": 0, "waiting_over_target": 0, "arrivals_today": 0, "served_today": 0}
-    within = late = called = feedback = satisfied = scored = negative = 0
+    within = late = called = feedback = satisfied = scored = negative = late_dossier_count = 0
+    province_dossiers = DossierTally()
     for r in ranked:
         info = site_info(ctx, r.site)
         fig = ledger.figures(r.site, today, now)
@@ -175,6 +222,10 @@ def overview(ledger: Ledger, ctx: Context, now: datetime, *, only: Collection[st
         for key in province:
             province[key] += getattr(live, key)
         productivity = site_productivity(info, tots[r.site], work)
+        kpis = dossier_kpis(tots[r.site].dossier, info.level, work)
+        province_dossiers.merge(tots[r.site].dossier)
+        late_count, _ = late_dossiers(ledger, r.site, now, limit=0)
+        late_dossier_count += late_count
         devices = ctx.devices.get(r.site, DeviceCount())
         site_ledger = ledger.sites.get(r.site)
         last = site_ledger.last_event_at if site_ledger else None
@@ -198,8 +249,16 @@ def overview(ledger: Ledger, ctx: Context, now: datetime, *, only: Collection[st
                 "period_visits": tots[r.site].arrivals,
                 "productivity_per_person_year": productivity.per_person_year,
                 "productivity_status": productivity.status,
+                "productivity_basis": productivity.basis,
+                "period_dossiers_received": kpis["received"],
+                "desk_time_p50_min": kpis["desk_time_min"]["p50"],
+                "desk_within_target_pct": kpis["desk_time_min"]["within_target_share"],
+                "on_time_pct": kpis["results"]["on_time_rate"],
+                "digitised_pct": kpis["digitisation"]["dossiers_rate"],
+                "late_dossiers": late_count,
             }
         )
+    province_kpis = dossier_kpis(province_dossiers, "province", work)
     return {
         "generated_at": now.isoformat(),
         "day": today.isoformat(),
@@ -215,6 +274,13 @@ def overview(ledger: Ledger, ctx: Context, now: datetime, *, only: Collection[st
             "devices": sum(d.total for s, d in ctx.devices.items() if only is None or s in only),
             "devices_offline": sum(d.offline for s, d in ctx.devices.items() if only is None or s in only),
             "open_alerts": sum(n for s, n in ctx.open_alerts.items() if only is None or s in only),
+            "dossiers_received": province_kpis["received"],
+            "desk_within_target_pct": province_kpis["desk_time_min"]["within_target_share"],
+            "desk_time_p50_min": province_kpis["desk_time_min"]["p50"],
+            "on_time_pct": province_kpis["results"]["on_time_rate"],
+            "results": province_kpis["results"]["count"],
+            "digitised_pct": province_kpis["digitisation"]["dossiers_rate"],
+            "late_dossiers": late_dossier_count,
         },
         "targets": targets(),
         "sites": rows,
@@ -270,6 +336,8 @@ def site_page(
     fig = ledger.figures(site, today, now)
     tot = site_totals(ledger, site, days, now)
     productivity = site_productivity(info, tot, work)
+    kpis = dossier_kpis(tot.dossier, info.level, work)
+    late_count, late_rows = late_dossiers(ledger, site, now)
     site_ledger = ledger.sites.get(site) or SiteLedger(site)
     today_fc, next_day, next_fc, next_basis = forecasts(ledger, site, now)
     by_service, by_counter = _groups(site_ledger, days)
@@ -372,9 +440,11 @@ def site_page(
                 level=info.level,
                 served_by_staff=tot.served_by_staff,
                 dossiers_by_staff=tot.dossiers_by_staff,
+                received_by_staff=tot.dossier.by_staff,
                 days=work,
             )
         ],
+        "dossiers": {**kpis, "late_open": late_count, "late": late_rows},
         "services": services,
         "counters": counters,
         "devices": list(devices),

@@ -13,14 +13,24 @@ from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
 from monitor.core.roles import role_labels
+from motcua.contract import events as ev
 from motcua.domain.kpis import percentile
 
 LONG_WAIT: Final = "long_wait"
 DEVICE_OFFLINE: Final = "device_offline"
 NEGATIVE_BURST: Final = "negative_feedback_burst"
 OUTBOX_OVERFLOW: Final = "outbox_overflow"
+DOSSIER_LATE: Final = "dossier_late"
 # Kinds whose alert is resolved automatically when the condition no longer holds.
-CONDITION_KINDS: Final = frozenset({LONG_WAIT, DEVICE_OFFLINE, NEGATIVE_BURST})
+CONDITION_KINDS: Final = frozenset({LONG_WAIT, DEVICE_OFFLINE, NEGATIVE_BURST, DOSSIER_LATE})
+# Lifecycle events the late-dossier rule folds (typed with ``motcua.contract.events``).
+DOSSIER_LATE_TYPES: Final = (
+    ev.DOSSIER_RECEIVED,
+    ev.DOSSIER_OVERDUE,
+    ev.DOSSIER_RESULT_READY,
+    ev.DOSSIER_CANCELLED,
+    ev.DOSSIER_REFUSED,
+)
 
 Presence = Literal["online", "offline", "silent"]
 ONLINE: Final = "online"
@@ -36,6 +46,8 @@ class AlertRules:
     device_offline_after: timedelta = timedelta(minutes=2)
     negative_burst_count: int = 3
     negative_burst_window: timedelta = timedelta(minutes=30)
+    # How far back the late-dossier rule looks for received dossiers still without a result.
+    dossier_window: timedelta = timedelta(days=120)
     timezone: str = "Asia/Ho_Chi_Minh"
 
 
@@ -260,6 +272,74 @@ def outbox_overflow(site: str, event: EventView) -> AlertCandidate:
         message_en=f"Uplink outbox overflowed: dropped {business} business events, {health} health samples",
         data=dict(event.data),
     )
+
+
+@dataclass
+class _Late:
+    code: str | None = None
+    procedure_code: str = ""
+    service: str | None = None
+    received: bool = False
+    due_at: datetime | None = None
+    overdue_at: datetime | None = None
+    done: bool = False
+
+
+def late_dossiers(site: str, events: Iterable[EventView], now: datetime) -> list[AlertCandidate]:
+    """One candidate per received dossier that is late at ``now``: a ``dossier.overdue`` was sent, or its
+    ``due_at`` has passed, and no ``dossier.result_ready`` (nor cancel/refusal) has come.
+
+    ``subject`` is the dossier id, so the alert is raised once per dossier and resolved by :func:`reconcile`
+    when the result is ready. Payloads are decoded with their typed models; ones that do not fit are skipped.
+    """
+    cases: dict[str, _Late] = {}
+    for event in events:
+        payload = ev.event_data(event.type, event.data)
+        if not isinstance(payload, ev.DossierEvent):
+            continue
+        case = cases.setdefault(payload.dossier_id, _Late())
+        case.code = payload.code or case.code
+        case.procedure_code = payload.procedure_code or case.procedure_code
+        case.service = payload.service or case.service
+        due = _parse_time(payload.due_at)
+        if due is not None and due.tzinfo is not None:
+            case.due_at = due
+        if event.type == ev.DOSSIER_RECEIVED:
+            case.received = True
+        elif event.type == ev.DOSSIER_OVERDUE:
+            case.received = True  # only a received dossier can be overdue
+            case.overdue_at = case.overdue_at or event.at
+        elif event.type in (ev.DOSSIER_RESULT_READY, ev.DOSSIER_CANCELLED, ev.DOSSIER_REFUSED):
+            case.done = True
+    found: list[AlertCandidate] = []
+    for dossier_id, case in sorted(cases.items()):
+        if not case.received or case.done:
+            continue
+        late = case.overdue_at is not None or (case.due_at is not None and now > case.due_at)
+        if not late:
+            continue
+        since = case.due_at or case.overdue_at or now
+        days = max((now - since).total_seconds(), 0.0) / 86400.0
+        label = case.code or dossier_id
+        found.append(
+            AlertCandidate(
+                site=site,
+                kind=DOSSIER_LATE,
+                subject=dossier_id,
+                severity="critical" if days >= 3 else "warning",
+                message_vi=f"Hồ sơ {label} ({case.procedure_code}) quá hạn trả kết quả {days:.1f} ngày",
+                message_en=f"Dossier {label} ({case.procedure_code}) is {days:.1f} days past its due date",
+                data={
+                    "dossier_id": dossier_id,
+                    "code": case.code,
+                    "procedure_code": case.procedure_code,
+                    "service": case.service,
+                    "due_at": None if case.due_at is None else case.due_at.isoformat(),
+                    "reported_overdue": case.overdue_at is not None,
+                },
+            )
+        )
+    return found
 
 
 def reconcile(

@@ -25,6 +25,7 @@ __all__ = [
     "COUNTER_RESUMED",
     "DOSSIER_CANCELLED",
     "DOSSIER_EVENTS",
+    "DOSSIER_FORM_ISSUED",
     "DOSSIER_FORWARDED",
     "DOSSIER_OVERDUE",
     "DOSSIER_PAPER_ADDED",
@@ -51,6 +52,7 @@ __all__ = [
     "DomainEvent",
     "DossierClosed",
     "DossierEvent",
+    "DossierFormIssued",
     "DossierForwarded",
     "DossierPaperAdded",
     "DossierReceived",
@@ -96,6 +98,7 @@ DOSSIER_CANCELLED: Final = "dossier.cancelled"
 DOSSIER_REFUSED: Final = "dossier.refused"
 DOSSIER_PAPER_ADDED: Final = "dossier.paper_added"
 DOSSIER_OVERDUE: Final = "dossier.overdue"
+DOSSIER_FORM_ISSUED: Final = "dossier.form_issued"
 
 CALL_EVENTS: Final = (TICKET_CALLED, TICKET_RECALLED)
 
@@ -259,6 +262,16 @@ class DossierPaperAdded(DossierEvent):
     is_result: bool = False
 
 
+class DossierFormIssued(DossierEvent):
+    """``dossier.form_issued``: a Circular 03/2025 form (``MAU01``…``MAU06``) printed for the dossier and kept
+    with it as an encrypted paper (``paper_id``, ``sha256``); the reason and the citizen's data stay in the PDF."""
+
+    form: str
+    paper_id: str
+    sha256: str
+    new_due_date: str | None = None  # form 04: the date promised in the apology
+
+
 class FeedbackSubmitted(EventData):
     """``feedback.submitted``: ``comment`` is the citizen's free text — kept on the site, redacted by the
     edge agent before anything leaves it, never logged."""
@@ -304,6 +317,7 @@ EVENT_MODELS: Final[Mapping[str, type[EventData]]] = {
     DOSSIER_REFUSED: DossierClosed,
     DOSSIER_PAPER_ADDED: DossierPaperAdded,
     DOSSIER_OVERDUE: DossierEvent,
+    DOSSIER_FORM_ISSUED: DossierFormIssued,
 }
 DOSSIER_EVENTS: Final = (
     DOSSIER_SUBMITTED,

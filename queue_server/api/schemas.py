@@ -122,8 +122,11 @@ class TokenCreate(BaseModel):
     """Create a device or staff token."""
 
     model_config = ConfigDict(extra="forbid")
-    role: Literal["kiosk", "counter", "display", "admin"]
+    role: Literal["kiosk", "counter", "display", "feedback", "agent", "department", "admin"]
     counter_id: str | None = Field(None, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")
+    department: str | None = Field(
+        None, max_length=16, pattern=r"^[A-Za-z0-9_-]+$", description="A department token's department (service code)."
+    )
     label: str = Field("", max_length=80)
 
 

@@ -104,7 +104,9 @@ def get_tokens(service: ServiceDep, principal: AdminDep) -> list[dict[str, Any]]
 def post_token(body: TokenCreate, service: ServiceDep, principal: AdminDep) -> dict[str, Any]:
     """Create a token; the secret is shown once."""
     try:
-        token = create_token(service.db, body.role, counter_id=body.counter_id, label=body.label)
+        token = create_token(
+            service.db, body.role, counter_id=body.counter_id, label=body.label, department=body.department
+        )
     except ValueError as exc:
         raise ApiError(
             422, "invalid_token_request", f"Không tạo được mã: {exc}", f"Cannot create token: {exc}"

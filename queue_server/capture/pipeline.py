@@ -81,10 +81,13 @@ def process_upload(
     *,
     max_bytes: int = 25_000_000,
     limits: CaptureLimits | None = None,
+    as_photo: bool = False,
 ) -> CapturedPaper:
     """An uploaded JPEG/PNG/TIFF/PDF as a CapturedPaper; CaptureError (413/415/422) for anything else.
 
     The type is sniffed from the bytes; ``filename`` and ``content_type`` are hints only (never trusted).
+    ``as_photo``: the image is a phone/camera photo of a paper, so it goes through the page finding and
+    flattening of :func:`process_photo` (first frame only; ignored for a PDF).
     """
     limits = limits or _DEFAULT
     if not isinstance(data, bytes | bytearray | memoryview):
@@ -100,6 +103,8 @@ def process_upload(
     try:
         if kind == "pdf":
             return _from_pdf(data, limits)
+        if as_photo:
+            return _from_pages([flatten_photo(data, limits)], limits, "upload-photo")
         return _from_pages(decode_image_pages(data, limits), limits, "upload-image")
     except CaptureError:
         raise

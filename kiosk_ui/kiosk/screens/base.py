@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from kivy.uix.screenmanager import Screen
@@ -43,6 +44,14 @@ class KioskScreen(Screen):  # type: ignore[misc]
             return False
         self._drawn, self._drawn_refs = marker, key
         return True
+
+    def changed_page(self, page_of: Callable[[Any], Any], *key: Any) -> Any:
+        """The page model ``page_of(self.flow)``, when there is one and it (compared by value) or ``key``
+        changed since the last redraw; else None (nothing to draw)."""
+        info = page_of(self.flow)
+        if info is None or not self.needs_redraw((info,), *key):
+            return None
+        return info
 
     @property
     def flow(self) -> Any:

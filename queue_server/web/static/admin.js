@@ -286,7 +286,19 @@
       select.appendChild(el("option", { value: c.id, text: I18N.pick(c, "name") }));
     });
     if (chosen) { select.value = chosen; }
+    var departments = $("t-department");
+    var department = departments.value;
+    Console.clear(departments);
+    (state.services || []).forEach(function (s) {
+      departments.appendChild(el("option", { value: s.code, text: s.letter + " · " + I18N.pick(s, "name") }));
+    });
+    if (department) { departments.value = department; }
+    showRoleFields();
+  }
+
+  function showRoleFields() {
     $("t-counter-field").hidden = $("t-role").value !== "counter";
+    $("t-department-field").hidden = $("t-role").value !== "department";
   }
 
   function formatDate(iso) {
@@ -319,6 +331,7 @@
     event.preventDefault();
     var role = $("t-role").value;
     var body = { role: role, label: $("t-label").value.trim() };
+    if (role === "department") { body.department = $("t-department").value || null; }
     if (role === "counter") {
       body.counter_id = $("t-counter").value;
       if (!body.counter_id) { $("token-error").textContent = t("token.counter.missing"); $("token-error").hidden = false; return; }
@@ -375,7 +388,7 @@
     });
     $("banner-close").addEventListener("click", function () { showError(""); });
     $("t-role").addEventListener("change", function () {
-      $("t-counter-field").hidden = $("t-role").value !== "counter";
+      showRoleFields();
     });
     $("token-form").addEventListener("submit", createToken);
     $("token-copy").addEventListener("click", copySecret);

@@ -70,17 +70,16 @@
     var rows = visible();
     $("queue-count").textContent = String(rows.length);
     var table = Console.clear($("queue-table"));
-    table.appendChild(el("thead", null, [el("tr", null, ["dept.col.code", "dept.col.procedure", "dept.col.status", "dept.col.due"]
+    table.appendChild(el("thead", null, [el("tr", null, ["dept.col.code", "dept.col.procedure", "dept.col.due"]
       .map(function (k) { return el("th", { text: t(k) }); }))]));
     var body = el("tbody");
-    if (!rows.length) { body.appendChild(el("tr", null, [el("td", { colspan: "4", "class": "muted", text: t("dept.empty") })])); }
+    if (!rows.length) { body.appendChild(el("tr", null, [el("td", { colspan: "3", "class": "muted", text: t("dept.empty") })])); }
     rows.forEach(function (d) {
       body.appendChild(el("tr", { "class": (d.late ? "late" : "") + (d.id === s.selected ? " sel" : ""), "data-id": d.id,
         "data-code": d.code || d.receipt_code, tabindex: "0",
         onclick: function () { open(d.id); }, onkeydown: function (e) { if (e.key === "Enter") { open(d.id); } } }, [
-        el("td", {}, [el("strong", { text: d.code || d.receipt_code })]),
-        el("td", { text: I18N.pick(d, "procedure_name") }),
-        el("td", {}, [Dossier.statusPill(d.status)]),
+        el("td", {}, [el("strong", { text: d.code || d.receipt_code }), el("br"), Dossier.statusPill(d.status)]),
+        el("td", { "class": "proc", text: I18N.pick(d, "procedure_name") }),
         el("td", { "class": d.late ? "over" : "" }, [Dossier.when(d.due_date), " ", Dossier.lateBadge(d.late)])
       ]));
     });

@@ -124,3 +124,12 @@ def test_bitonal_photo_keeps_thin_digits_readable(rotation, seed):
     paper = process_photo(photo.frame, limits=CaptureLimits(page_mode="bitonal"))
     assert _words_found(paper.text) == list(KNOWN_WORDS)
     assert len(paper.pdf) < 60_000
+
+
+def test_an_uploaded_phone_photo_can_go_through_the_camera_path():
+    from queue_server.capture import process_upload
+
+    photo = photograph(render_page(), rotation_deg=12.0, seed=31)
+    paper = process_upload(jpeg_bytes(photo.frame), "dien-thoai.jpg", "image/jpeg", as_photo=True)
+    assert paper.source == "upload-photo"
+    assert _words_found(paper.text) == list(KNOWN_WORDS)

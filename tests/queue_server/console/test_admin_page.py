@@ -80,6 +80,27 @@ def test_admin_creates_a_token_shown_once(page: Any, desk: Any, server: Any) -> 
     expect(page.locator("#token-secret")).to_be_hidden()
 
 
+def test_admin_creates_a_department_token_for_one_department(page: Any, desk: Any, server: Any) -> None:
+    page.goto(f"{server.base_url}/console/admin")
+    page.fill("#f-token", server.admin_token)
+    page.click("#signin-submit")
+    expect(page.locator("#admin")).to_be_visible()
+    expect(page.locator("#t-department-field")).to_be_hidden()
+    page.select_option("#t-role", "department")
+    expect(page.locator("#t-department-field")).to_be_visible()
+    expect(page.locator("#t-counter-field")).to_be_hidden()
+    page.select_option("#t-department", "HT")
+    page.fill("#t-label", "Phòng Tư pháp")
+    page.click("#t-submit")
+    secret = page.locator("#token-value")
+    expect(secret).to_have_text(re.compile(r"^mc_"))
+    r = httpx.get(
+        f"{server.base_url}/api/v1/departments/dossiers",
+        headers={"Authorization": f"Bearer {secret.text_content()}"},
+    )
+    assert r.status_code == 200, r.text
+
+
 def test_admin_refuses_a_counter_token(page: Any, desk: Any, server: Any) -> None:
     page.goto(f"{server.base_url}/console/admin#token={desk.token}")
     expect(page.locator("#signin-error")).to_contain_text("Mã này không phải mã quản trị.")

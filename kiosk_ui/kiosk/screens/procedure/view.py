@@ -22,11 +22,9 @@ class ProcedureScreen(KioskScreen):
     def refresh(self) -> None:
         """Redraw from the open procedure, when its page, the text size or the theme changed (labels are reused)."""
         c = self.controller
-        info = page(self.flow)
-        if info is None:
-            return
         theme = c.app.theme
-        if not self.needs_redraw((info,), self.fs, theme["name"]):  # (info,): the page is compared by value
+        info = self.changed_page(page, self.fs, theme["name"])
+        if info is None:
             return
         self.ids.name.text = info.name
         self.ids.docs_title.text = c.t("proc_documents")

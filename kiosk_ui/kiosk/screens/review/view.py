@@ -21,11 +21,9 @@ class ReviewScreen(KioskScreen):
     def refresh(self) -> None:
         """Redraw the summary."""
         c = self.controller
-        info = page(self.flow)
-        if info is None:
-            return
         theme = c.app.theme
-        if not self.needs_redraw((info,), self.lang, self.fs, theme["name"]):  # (info,): the page is compared by value
+        info = self.changed_page(page, self.lang, self.fs, theme["name"])
+        if info is None:
             return
         self.ids.title.text = f"{info.progress}  ·  {c.t('review_title')}: {info.procedure}"
         labels = self.pool.take(2 * len(info.rows))
