@@ -328,7 +328,7 @@ def backup(
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as out:
                 writer = _SealWriter(out, key)
-                with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:  # type: ignore[call-overload]
+                with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                     _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=1).encode())
                     for src, name in members:
                         info = tar.gettarinfo(str(src), arcname=name)
@@ -389,7 +389,7 @@ def _upload(path: Path, url: str) -> str:
     """POST the sealed archive to the province; a short description of the answer."""
     size = path.stat().st_size
     with path.open("rb") as handle:
-        request = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting
+        request = urllib.request.Request(
             url,
             data=handle,
             method="POST",
@@ -401,7 +401,7 @@ def _upload(path: Path, url: str) -> str:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=300) as answer:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=300) as answer:
                 return f"HTTP {answer.status}"
         except OSError as exc:
             raise BackupError(f"the upload to {url} failed: {exc}") from exc
@@ -498,7 +498,7 @@ def _move_sequences_forward(data_dir: Path, gap: int) -> dict[str, int]:
                     continue
                 conn.execute("BEGIN IMMEDIATE")
                 row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
-                top = conn.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {table}").fetchone()[0]  # noqa: S608
+                top = conn.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {table}").fetchone()[0]
                 current = max(int(row[0]) if row else 0, int(top))
                 if row is None:
                     conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, current + gap))

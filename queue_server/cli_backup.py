@@ -33,7 +33,9 @@ def configure_backup(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
     back.add_argument("--from", dest="archive", type=Path, required=True, help="the backup file (.mcb)")
     back.add_argument("--data-dir", type=Path, required=True, help="the data directory to restore into")
     back.add_argument("--key", type=Path, required=True, help="the site's backup key file (kept apart from the site)")
-    back.add_argument("--force", action="store_true", help="restore into a non-empty directory (its content is set aside)")
+    back.add_argument(
+        "--force", action="store_true", help="restore into a non-empty directory (its content is set aside)"
+    )
 
 
 def run_backup(args: argparse.Namespace) -> int:

@@ -10,7 +10,6 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from queue_server.api.dossiers import ERRORS, DossierId, PaperId, Purpose, StaffDep, _purpose, actor_of, desk
-from queue_server.api.errors import ApiError
 from queue_server.forms import FormDesk, build_form_desk
 
 router = APIRouter(prefix="/api/v1", tags=["forms"])
@@ -36,7 +35,11 @@ def forms(request: Request) -> FormDesk:
 
 @router.post("/dossiers/{dossier_id}/forms/{form}", status_code=201, responses=ERRORS)
 async def issue_form(
-    dossier_id: DossierId, form: FormNo, request: Request, principal: StaffDep, response: Response,
+    dossier_id: DossierId,
+    form: FormNo,
+    request: Request,
+    principal: StaffDep,
+    response: Response,
     body: FormBody | None = None,
 ) -> dict[str, Any]:
     """Issue form ``form`` for the dossier: the PDF is kept with it (encrypted) and ``dossier.form_issued`` written;
@@ -80,7 +83,8 @@ def tracking_book(
     )
     name = f"so-theo-doi-{from_.isoformat()}-{to.isoformat()}.{format}"
     return Response(
-        data, media_type=media,
+        data,
+        media_type=media,
         headers={"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{name}"'},
     )
 
@@ -91,6 +95,4 @@ def due_soon(
 ) -> list[dict[str, Any]]:
     """Open dossiers whose deadline passes within ``within_hours`` (late ones too), soonest first, each with
     ``hours_left`` and ``apology_issued`` (whether form 04 exists): the console's warning list."""
-    if within_hours != within_hours:  # NaN
-        raise ApiError(422, "bad_hours", "Số giờ không hợp lệ.", "Invalid number of hours.")
     return forms(request).due_soon(actor_of(request, principal), within_hours)

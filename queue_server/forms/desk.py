@@ -194,9 +194,12 @@ class FormDesk:
                     result = "Trước hạn"
                 else:
                     result = "Đúng hạn"
-            to_person = ""
-            if holder_of[step.status] != UNIT_CITIZEN and after is not None:
-                to_person = self.staff_name(after.staff_id, site)
+            to_person = ""  # who took it: the clerk acting now when it comes from the citizen, else the next actor
+            if holder_of[step.status] != UNIT_CITIZEN:
+                if previous == UNIT_CITIZEN:
+                    to_person = self.staff_name(step.staff_id, site)
+                elif after is not None:
+                    to_person = self.staff_name(after.staff_id, site)
             rows.append(
                 {
                     "from_unit": previous,
@@ -221,8 +224,10 @@ class FormDesk:
         extra: dict[str, Any] = {}
         if form in ("01", "04", "06") and not received:
             raise bad(
-                "not_received", "Hồ sơ chưa được tiếp nhận (chưa có mã hồ sơ).",
-                "The dossier has not been received yet (no dossier code).", 409,
+                "not_received",
+                "Hồ sơ chưa được tiếp nhận (chưa có mã hồ sơ).",
+                "The dossier has not been received yet (no dossier code).",
+                409,
             )
         if form == "02":
             kinds = list(body.get("kinds") or []) or list(dossier_from_row(row).requested)
@@ -230,25 +235,37 @@ class FormDesk:
                 kinds = [p["kind"] for p in ctx["papers"] if p["required"] and not p["received"]]
             unknown = sorted(set(kinds) - {p["kind"] for p in ctx["papers"]})
             if unknown:
-                raise bad("unknown_kind", f"Giấy tờ không có trong thủ tục: {', '.join(unknown)}.",
-                          f"Papers not in the procedure: {', '.join(unknown)}.")
+                raise bad(
+                    "unknown_kind",
+                    f"Giấy tờ không có trong thủ tục: {', '.join(unknown)}.",
+                    f"Papers not in the procedure: {', '.join(unknown)}.",
+                )
             if not kinds:
                 raise bad("nothing_missing", "Hồ sơ không thiếu giấy tờ nào.", "No paper is missing.", 409)
             extra["missing"] = [p for p in ctx["papers"] if p["kind"] in kinds]
         if form in ("02", "03", "04", "05") and not reason:
             raise bad("reason_required", "Cần ghi rõ lý do.", "A reason is required.")
         if form == "03" and status not in ("prepared", "draft", "refused", "cancelled"):
-            raise bad("invalid_form", "Hồ sơ đã tiếp nhận: không lập phiếu từ chối tiếp nhận.",
-                      "The dossier was received: a refusal to receive cannot be issued.", 409)
+            raise bad(
+                "invalid_form",
+                "Hồ sơ đã tiếp nhận: không lập phiếu từ chối tiếp nhận.",
+                "The dossier was received: a refusal to receive cannot be issued.",
+                409,
+            )
         if form == "04":
             if status in ("result_ready", "returned", "cancelled", "refused"):
-                raise bad("invalid_form", "Hồ sơ đã có kết quả hoặc đã đóng.",
-                          "The dossier already has its result or is closed.", 409)
+                raise bad(
+                    "invalid_form",
+                    "Hồ sơ đã có kết quả hoặc đã đóng.",
+                    "The dossier already has its result or is closed.",
+                    409,
+                )
             try:
                 new_date = date.fromisoformat(str(body.get("new_date", "")))
             except ValueError:
-                raise bad("new_date_required", "Cần ngày hẹn mới (YYYY-MM-DD).",
-                          "A new date (YYYY-MM-DD) is required.") from None
+                raise bad(
+                    "new_date_required", "Cần ngày hẹn mới (YYYY-MM-DD).", "A new date (YYYY-MM-DD) is required."
+                ) from None
             today = self.dossiers.service.clock().astimezone(self.dossiers.zone).date()
             if new_date <= today:
                 raise bad("new_date_past", "Ngày hẹn mới phải sau hôm nay.", "The new date must be after today.")
@@ -262,8 +279,11 @@ class FormDesk:
     def issue(self, actor: Actor, dossier_id: str, form: str, body: dict[str, Any]) -> dict[str, Any]:
         """Make form ``form`` (01–06) for the dossier, keep it with the dossier, write ``dossier.form_issued``."""
         if form not in FORMS:
-            raise NotFound("unknown_form", f"Không có mẫu '{form}' (01–06; 07 là sổ theo dõi).",
-                           f"No form '{form}' (01–06; 07 is the tracking book).")
+            raise NotFound(
+                "unknown_form",
+                f"Không có mẫu '{form}' (01–06; 07 là sổ theo dõi).",
+                f"No form '{form}' (01–06; 07 is the tracking book).",
+            )
         desk = self.dossiers
         if desk.papers is None:
             raise bad("no_paper_store", "Máy chủ chưa bật kho giấy tờ.", "No paper store.", 503)
@@ -280,8 +300,15 @@ class FormDesk:
         def on_insert(conn: Any, record: Any) -> None:
             now = desk.service.clock()
             event = desk._event(
-                ev.DOSSIER_FORM_ISSUED, now, d, row, actor, form=f"MAU{form}", paper_id=record.id,
-                sha256=record.sha256, new_due_date=ctx.get("new_date"),
+                ev.DOSSIER_FORM_ISSUED,
+                now,
+                d,
+                row,
+                actor,
+                form=f"MAU{form}",
+                paper_id=record.id,
+                sha256=record.sha256,
+                new_due_date=ctx.get("new_date"),
             )
             seqs.append(desk.service.commit_events(conn, [event]))
             desk.log_access(conn, d.id, actor, "form", f"form:MAU{form}:{record.id}")
@@ -324,15 +351,17 @@ class FormDesk:
     ) -> tuple[bytes, str]:
         """Form 07 over dossiers received from ``first`` to ``last`` (local days) at a counter or department."""
         if last < first or (last - first).days > 366:
-            raise bad("bad_period", "Khoảng thời gian không hợp lệ (tối đa 366 ngày).",
-                      "Invalid period (at most 366 days).")
+            raise bad(
+                "bad_period", "Khoảng thời gian không hợp lệ (tối đa 366 ngày).", "Invalid period (at most 366 days)."
+            )
         desk = self.dossiers
         zone = desk.zone
         start = datetime.combine(first, datetime.min.time(), zone)
         end = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone)
-        clauses, params = ["received_at IS NOT NULL", "received_at >= ?", "received_at < ?"], [
-            start.isoformat(), end.isoformat()
-        ]
+        clauses, params = (
+            ["received_at IS NOT NULL", "received_at >= ?", "received_at < ?"],
+            [start.isoformat(), end.isoformat()],
+        )
         if actor.role == "department" and actor.department:
             department = actor.department
         if desk_id:
@@ -356,8 +385,21 @@ class FormDesk:
                 ctx = self.context(r, actor)
                 desk.log_access(conn, r["id"], actor, "tracking_book", "form:MAU07")
                 d = dossier_from_row(r)
+                times = {
+                    "received": d.received_at,
+                    "due": d.due_at,
+                    "forwarded": r.get("forwarded_at"),
+                    "result_ready": r.get("result_ready_at"),
+                    "returned": r.get("returned_at"),
+                }
+                split = {}
+                for key, value in times.items():
+                    local = self._local(value)
+                    split[f"{key}_date"] = local.strftime("%d/%m/%Y") if local else ""
+                    split[f"{key}_time"] = local.strftime("%H:%M") if local else ""
                 rows.append(
                     {
+                        **split,
                         "code": ctx["code"],
                         "procedure_name": ctx["procedure_name"],
                         "sets": ctx["sets"],
@@ -376,14 +418,41 @@ class FormDesk:
         if fmt == "csv":
             out = io.StringIO()
             writer = csv.writer(out)
-            writer.writerow(["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Số lượng hồ sơ (bộ)", "Tên cá nhân, tổ chức",
-                             "Địa chỉ, số điện thoại", "Cơ quan chủ trì giải quyết", "Nhận hồ sơ", "Hẹn trả kết quả",
-                             "Chuyển hồ sơ đến cơ quan giải quyết", "Nhận kết quả từ cơ quan giải quyết",
-                             "Trả kết quả cho cá nhân, tổ chức", "Ghi chú"])
+            writer.writerow(
+                [
+                    "STT",
+                    "Mã hồ sơ",
+                    "Tên thủ tục hành chính",
+                    "Số lượng hồ sơ (bộ)",
+                    "Tên cá nhân, tổ chức",
+                    "Địa chỉ, số điện thoại",
+                    "Cơ quan chủ trì giải quyết",
+                    "Nhận hồ sơ",
+                    "Hẹn trả kết quả",
+                    "Chuyển hồ sơ đến cơ quan giải quyết",
+                    "Nhận kết quả từ cơ quan giải quyết",
+                    "Trả kết quả cho cá nhân, tổ chức",
+                    "Ghi chú",
+                ]
+            )
             for n, x in enumerate(rows, start=1):
-                writer.writerow([n, x["code"], x["procedure_name"], x["sets"], x["applicant"], x["contact"],
-                                 x["department"], x["received"], x["due"], x["forwarded"], x["result_ready"],
-                                 x["returned"], x["note"]])
+                writer.writerow(
+                    [
+                        n,
+                        x["code"],
+                        x["procedure_name"],
+                        x["sets"],
+                        x["applicant"],
+                        x["contact"],
+                        x["department"],
+                        x["received"],
+                        x["due"],
+                        x["forwarded"],
+                        x["result_ready"],
+                        x["returned"],
+                        x["note"],
+                    ]
+                )
             return ("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"  # BOM: Excel reads UTF-8
         now = desk.service.clock().astimezone(zone)
         agency = site.get("agency") or desk.site_name_vi

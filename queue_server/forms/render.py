@@ -107,14 +107,33 @@ def _styles(font: str, size: float) -> Styles:
         center=ParagraphStyle("c", parent=normal, alignment=TA_CENTER, spaceAfter=0),
         right=ParagraphStyle("r", parent=normal, alignment=TA_RIGHT),
         title=ParagraphStyle(
-            "t", parent=normal, fontName=font + "-Bold", fontSize=size + 2, leading=(size + 2) * 1.3,
-            alignment=TA_CENTER, spaceBefore=size * 0.8, spaceAfter=size * 0.2,
+            "t",
+            parent=normal,
+            fontName=font + "-Bold",
+            fontSize=size + 2,
+            leading=(size + 2) * 1.3,
+            alignment=TA_CENTER,
+            spaceBefore=size * 0.8,
+            spaceAfter=size * 0.2,
         ),
-        cell=ParagraphStyle("cell", parent=normal, fontSize=size - 1.5, leading=(size - 1.5) * 1.25,
-                            alignment=TA_LEFT, spaceAfter=0),
-        head=ParagraphStyle("head", parent=normal, fontName=font + "-Bold", fontSize=size - 1.5,
-                            leading=(size - 1.5) * 1.25, alignment=TA_CENTER, spaceAfter=0),
+        cell=ParagraphStyle(
+            "cell", parent=normal, fontSize=size - 1.5, leading=(size - 1.5) * 1.25, alignment=TA_LEFT, spaceAfter=0
+        ),
+        head=ParagraphStyle(
+            "head",
+            parent=normal,
+            fontName=font + "-Bold",
+            fontSize=size - 1.5,
+            leading=(size - 1.5) * 1.25,
+            alignment=TA_CENTER,
+            spaceAfter=0,
+        ),
     )
+
+
+def _font(st: Styles) -> list[tuple[Any, ...]]:
+    """Table cells draw with Helvetica unless told: name the embedded face (no unembedded font in the PDF)."""
+    return [("FONTNAME", (0, 0), (-1, -1), st.normal.fontName)]
 
 
 def _header(layout: Mapping[str, Any], data: Mapping[str, Any], st: Styles, width: float) -> list[Any]:
@@ -128,10 +147,11 @@ def _header(layout: Mapping[str, Any], data: Mapping[str, Any], st: Styles, widt
     )
     number = _t(layout.get("number", ""), data)
     place = _t(layout.get("place_date", "<i>{{ place }}{{ ', ' if place }}{{ issued_date_long }}</i>"), data)
-    left_cells = [Paragraph(left, st.center)] + ([Paragraph(number, st.center)] if number else [])
-    right_cells = [Paragraph(right, st.center), Spacer(1, 2 * mm), Paragraph(place, st.center)]
-    header = Table([[left_cells, right_cells]], colWidths=[width * 0.42, width * 0.58])
-    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    small = ParagraphStyle("h", parent=st.center, fontSize=st.normal.fontSize - 1, leading=st.normal.leading - 1)
+    left_cells = [Paragraph(left, small)] + ([Paragraph(number, small)] if number else [])
+    right_cells = [Paragraph(right, small), Spacer(1, 2 * mm), Paragraph(place, small)]
+    header = Table([[left_cells, right_cells]], colWidths=[width * 0.4, width * 0.6])
+    header.setStyle(TableStyle([*_font(st), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     out: list[Any] = []
     form = _t(layout.get("form", ""), data)
     if form:
@@ -158,6 +178,9 @@ def _table(block: Mapping[str, Any], data: Mapping[str, Any], st: Styles, width:
     table.setStyle(
         TableStyle(
             [
+                *_font(st),
+                ("LEFTPADDING", (0, 0), (-1, -1), float(block.get("padding", 6))),
+                ("RIGHTPADDING", (0, 0), (-1, -1), float(block.get("padding", 6))),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.93, 0.93, 0.93)),
@@ -174,13 +197,13 @@ def _signatures(sigs: Sequence[Mapping[str, Any]], data: Mapping[str, Any], st: 
         note = _t(sig.get("note", ""), data)
         if note:
             parts.append(f"<i>{note}</i>")
-        parts.append("<br/><br/><br/><br/>")
+        parts.append("<br/>" * int(sig.get("space_lines", 3)))
         name = _t(sig.get("name", ""), data)
         if name:
             parts.append(f"<b>{name}</b>")
         row.append(Paragraph("<br/>".join(parts), st.center))
     table = Table([row], colWidths=[width / len(sigs)] * len(sigs))
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(TableStyle([*_font(st), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
 
@@ -204,6 +227,8 @@ def render_pdf(layout: Mapping[str, Any], data: Mapping[str, Any], *, font_dir: 
         subject=_t(layout.get("form", ""), data),
         creator="motcua",
         invariant=1,
+        initialFontName=font,
+        initialFontSize=size,
     )
     width = page[0] - (margins[1] + margins[3]) * mm
     story: list[Any] = _header(layout, data, st, width)
@@ -215,7 +240,7 @@ def render_pdf(layout: Mapping[str, Any], data: Mapping[str, Any], *, font_dir: 
     for block in layout.get("body") or []:
         if not isinstance(block, dict) or len(block) != 1:
             raise LayoutError(f"a body block is one of p, table, spacer: {block!r}")
-        (kind, value), = block.items()
+        ((kind, value),) = block.items()
         if kind == "p":
             text = _t(value, data)
             if text:
