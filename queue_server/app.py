@@ -165,7 +165,8 @@ def _wire(app: FastAPI, service: QueueService, settings: ServerSettings) -> list
     publisher = app.state.publisher
     app.state.provisioner = _provisioner(service, settings, publisher.connection if publisher is not None else None)
     provisioning.install(app)
-    for module in (catalogue, counters, dossiers, events, feedback, forms, health, provisioning, site, staffing, tickets):
+    routers = (catalogue, counters, dossiers, events, feedback, forms, health, provisioning, site, staffing, tickets)
+    for module in routers:
         app.include_router(module.router)
     app.include_router(desk_print.router)  # the desk's printouts and capture devices, the department page
 

@@ -15,6 +15,7 @@ this module keeps the same parameters: argon2-cffi defaults (RFC 9106), 5 failur
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 import re
@@ -148,7 +149,7 @@ class People:
         self._dummy: str | None = None
 
     # reading
-    def list(self) -> list[Person]:
+    def list(self) -> builtins.list[Person]:
         """Every person, by display name."""
         rows = self.db.query("SELECT * FROM people ORDER BY display_name COLLATE NOCASE, id")
         return [_person(r) for r in rows]
@@ -330,7 +331,7 @@ class People:
         if problem:
             raise _error(422, "weak_pin", problem)
 
-    def _services(self, services: Iterable[str]) -> list[str]:
+    def _services(self, services: Iterable[str]) -> builtins.list[str]:
         codes = sorted({str(s).strip().upper() for s in services if str(s).strip()})
         known = {str(r["code"]) for r in self.db.query("SELECT code FROM services")}
         unknown = [c for c in codes if c not in known]

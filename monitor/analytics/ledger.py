@@ -18,9 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from motcua.contract import events as ev
-from motcua.domain.dossier_kpis import DossierTally
-
 from monitor.analytics.model import (
     SATISFIED_RATINGS,
     WAIT_TARGET_MIN,
@@ -29,6 +26,8 @@ from monitor.analytics.model import (
     local_day,
     parse_time,
 )
+from motcua.contract import events as ev
+from motcua.domain.dossier_kpis import DossierTally
 
 OPEN_OUTCOMES = frozenset({"waiting"})
 

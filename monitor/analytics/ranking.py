@@ -7,7 +7,7 @@ Each site gets up to seven component scores from 0 to 100 over the period:
 | wait           | 0.25   | share of visits called within 15 min (the 2025 target)                  |
 | satisfaction   | 0.25   | share of ratings "very satisfied" or "satisfied", as % of the 95 % target (capped at 100) |
 | negative       | 0.10   | 100 − 5 × share of negative comments (20 % negative or more scores 0)   |
-| productivity   | 0.15   | dossiers received per one-stop person per year as % of the level's lower target (capped at 100) |
+| productivity   | 0.15   | dossiers received per one-stop person a year, % of the level's lower target (max 100) |
 | desk           | 0.10   | share of dossiers received within 30 min of the call (desk time)        |
 | on_time        | 0.10   | share of results ready on time                                          |
 | digitisation   | 0.05   | share of received dossiers whose papers were digitised                  |

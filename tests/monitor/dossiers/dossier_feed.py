@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from monitor.analytics.model import Event
 from motcua.contract import events as ev
 from motcua.contract.uplink import UplinkEvent
-from monitor.analytics.model import Event
 
 DAY = date(2026, 11, 26)  # a Thursday
 T0 = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)  # 08:00 in Việt Nam

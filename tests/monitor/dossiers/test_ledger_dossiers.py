@@ -128,7 +128,7 @@ def test_tally_merge_sums_days() -> None:
     b.add_result(on_time=True, early=False, result_digitised=True)
     a.merge(b)
     assert (a.received, a.prepared_at_kiosk, a.desk_minutes, a.by_staff, a.results) == (2, 1, [5.0], {"x": 2}, 1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="level must be one of"):
         a.kpis(level="hamlet")
 
 
