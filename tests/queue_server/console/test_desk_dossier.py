@@ -21,11 +21,12 @@ from typing import Any
 import httpx
 import pytest
 from chromium_browser import settle
-from conftest import FREE_LETTERS, Desk, ServerProcess
 from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import expect
 from printer_sink import PrinterSink, qr_payloads, raster_image
 from site_process import create_token
+
+from .conftest import FREE_LETTERS, Desk, ServerProcess
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "console"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
