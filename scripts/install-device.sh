@@ -209,7 +209,7 @@ render_args=(provision image-config --role "$role" --out "$staging" --platform "
 if [ "$role" = server ] && [ -n "$province_broker" ]; then
   step="writing the uplink bridge to $province_broker (motcua agent --print-bridge-config)"
   bridge="$staging/etc/mosquitto/conf.d/motcua-bridge.conf"
-  "$motcua" agent --site "${site:-$(. "$staging/etc/motcua/device.env"; echo "$MOTCUA_SITE")}" \
+  "$motcua" agent --site "${site:-$(. "$staging/etc/motcua/device.env"; echo "$DEVICE_SITE")}" \
     --print-bridge-config "$province_broker" >"$bridge"
   "$py" - "$province_broker" >>"$bridge" <<'EOF'
 import sys
@@ -267,7 +267,7 @@ fi
 
 step="enabling the units"
 case "$role" in
-  server) enable=(mosquitto.service motcua-server.service motcua-agent.service) ;;
+  server) enable=(mosquitto.service motcua-server.service motcua-agent.service motcua-backup.timer) ;;
   province) enable=(postgresql.service mosquitto.service motcua-monitor.service) ;;
   *) enable=(motcua-enrolled.path motcua-app.service motcua-agent.service) ;;
 esac

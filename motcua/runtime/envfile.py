@@ -56,12 +56,14 @@ SETTINGS: Final[dict[str, str]] = {
 COMMAND_PREFIXES: Final[dict[str, tuple[str, ...]]] = {
     "site": ("MOTCUA_", "MOTCUA_FEEDBACK_", "MOTCUA_PROVISION_"),
     "server": ("MOTCUA_", "MOTCUA_FEEDBACK_", "MOTCUA_PROVISION_"),
+    "admin": ("MOTCUA_", "MOTCUA_FEEDBACK_", "MOTCUA_PROVISION_"),
     "display": ("MOTCUA_DISPLAY_",),
     "kiosk": ("MOTCUA_KIOSK_",),
     "kiosk --mode feedback": ("MOTCUA_TABLET_",),
     "agent": ("MOTCUA_AGENT_",),
     "monitor": (),
     "provision agent": (),
+    "provision": (),  # the device side (update, update-recover): reads no settings class
 }
 # An enrolled device's role -> the command of its app (what reads its app.env).
 ROLE_COMMAND: Final[dict[str, str]] = {

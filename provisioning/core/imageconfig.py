@@ -214,6 +214,8 @@ def files_for(role: str, platform: Platform, available: frozenset[str]) -> list[
             "etc/systemd/system/motcua-agent.service",
             "etc/motcua/agent.env",
             "usr/local/bin/motcua-server-agent",
+            "etc/systemd/system/motcua-backup.service",
+            "etc/systemd/system/motcua-backup.timer",
         ]
     elif role == "province":
         chosen += [

@@ -203,11 +203,7 @@ def test_the_config_agent_rewrites_app_env_and_refuses_a_config_the_app_cannot_r
         agent.stop()
 
 
-# Images whose templates still set variables nobody reads (/work/notes/envfile-image-mismatches.md): device.env's
-# MOTCUA_ROLE/SITE/DEVICE_DIR/SERVER_URL/ROTATION, the session's MOTCUA_DISPLAY_*_FILE on kiosks and tablets,
-# app.env sourced into the edge agent. Strict: once a role's image is fixed its mark must go.
-KNOWN_IMAGE_FAULTS = pytest.mark.xfail(strict=True, reason="firmware templates: variables nobody reads")
-IMAGE_CASES = [pytest.param(role, marks=[KNOWN_IMAGE_FAULTS] if role != "province" else []) for role in IMAGE_ROLES]
+IMAGE_CASES = list(IMAGE_ROLES)
 
 
 @pytest.mark.parametrize("role", IMAGE_CASES)

@@ -58,6 +58,11 @@ def test_units_pass_systemd_analyze_verify(role, tmp_path: Path):
     assert "Type=oneshot" in recover and "provision update-recover --root /opt/motcua" in recover
     app = {"server": "motcua-server.service", "province": "motcua-monitor.service"}.get(role, "motcua-app.service")
     expected = {app} if role == "province" else {app, "motcua-agent.service"}
+    if role == "server":  # the daily backup: a oneshot started by its timer, sandboxed like the others
+        backup = services.pop("motcua-backup.service")
+        assert "Type=oneshot" in backup and "motcua admin backup" in backup
+        assert all(line in backup.splitlines() for line in ("NoNewPrivileges=yes", "ProtectSystem=strict"))
+        assert "OnCalendar=" in (image / "etc/systemd/system/motcua-backup.timer").read_text()
     assert set(services) == expected
     for name, text in services.items():
         assert re.search(r"^WatchdogSec=\d+$", text, re.M) and "Type=notify" in text, name
@@ -112,9 +117,10 @@ def test_device_agent_launcher_takes_site_device_and_broker_account_from_the_ide
     _stub_motcua(image / "opt" / "bin" / "motcua")
     identity = image / "data" / "identity"
     identity.mkdir(parents=True)
-    (identity / "app.env").write_text(
-        "MOTCUA_DISPLAY_BROKER=mqtts://192.168.1.10:8883\nMOTCUA_DISPLAY_USERNAME=kiosk-07\n"
-        "MOTCUA_DISPLAY_PASSWORD=pw_Zx-9\nMOTCUA_DISPLAY_SITE=bn-tinh\nMOTCUA_DISPLAY_DEVICE_ID=kiosk-07\n"
+    # What enrolment writes for the device's agent (provisioning/client.py, checked against AgentSettings).
+    (identity / "agent.env").write_text(
+        "MOTCUA_AGENT_BROKER_URL=mqtts://kiosk-07:pw_Zx-9@192.168.1.10:8883\nMOTCUA_AGENT_SITE_ID=bn-tinh\n"
+        "MOTCUA_AGENT_DEVICE_ID=kiosk-07\nMOTCUA_AGENT_ROLE=kiosk\n"
     )
     result = _run_launcher(files["motcua-device-agent"], image, {"PATH": "/usr/bin:/bin", "MOTCUA_AGENT_ROLE": "kiosk"})
     assert result.returncode == 0, result.stderr

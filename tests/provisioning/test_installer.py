@@ -240,7 +240,7 @@ def test_screen_roles_install_with_their_packages_and_wait_for_enrolment(
         again, seconds = chroot.installer("--role", role, "--wheelhouse", wheelhouse)
         assert again.returncode == 0, again.stdout + again.stderr
         _report(f"re-install as {role}", seconds)
-        assert f"MOTCUA_ROLE={role}" in (chroot.root / "etc" / "motcua" / "device.env").read_text()
+        assert f"DEVICE_ROLE={role}" in (chroot.root / "etc" / "motcua" / "device.env").read_text()
         _check_installed(chroot, role)
     same, _ = chroot.installer("--role", "display", "--wheelhouse", wheelhouse)
     assert "nothing to change" in same.stdout, same.stdout
