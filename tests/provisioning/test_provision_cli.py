@@ -62,5 +62,8 @@ def test_the_device_side_cli_knows_only_the_device_actions():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     choices, loaded_server = out.stdout.splitlines()
-    assert choices == "['agent', 'discover', 'enrol', 'enroll', 'image-config']"
+    # the device and technician side: discovery, enrolment, images, signed updates (bundle, apply, key, recovery)
+    assert choices == (
+        "['agent', 'discover', 'enrol', 'enroll', 'image-config', 'make-bundle', 'update', 'update-key', 'update-recover']"
+    )
     assert loaded_server == "False"
